@@ -5,3 +5,6 @@
 //! knows a provider; nothing in `providers` prints.
 
 pub mod sign;
+pub mod quota;
+pub mod fake;
+pub mod output;

@@ -199,7 +199,8 @@ mod tests {
 
     #[test]
     fn parses_its_own_authorization() {
-        let parsed = parse_authorization(&authorization("AK", "host;x-sdk-date", "abc")).unwrap();
+        let header = authorization("AK", "host;x-sdk-date", "abc");
+        let parsed = parse_authorization(&header).unwrap();
         assert_eq!(parsed.access_key, "AK");
         assert_eq!(parsed.signed_headers, vec!["host", "x-sdk-date"]);
         assert_eq!(parsed.signature, "abc");

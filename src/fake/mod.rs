@@ -1,0 +1,1 @@
+//! The simulated Alibaba / Huawei Cloud / OTC provider (being written).

@@ -1,0 +1,1 @@
+//! Renderers (being written).

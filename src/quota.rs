@@ -1,0 +1,424 @@
+//! The row model every output format renders: quota rows with their status, failed queries,
+//! and the summary and overall state derived from them. Nothing here knows a provider's API.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+
+/// The cloud a profile talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Alibaba,
+    Huaweicloud,
+    Otc,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 3] = [Provider::Alibaba, Provider::Huaweicloud, Provider::Otc];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Alibaba => "alibaba",
+            Provider::Huaweicloud => "huaweicloud",
+            Provider::Otc => "otc",
+        }
+    }
+
+    /// The services headroom queries for this provider, in display order.
+    pub fn services(self) -> &'static [&'static str] {
+        match self {
+            Provider::Alibaba => &["smartag"],
+            Provider::Huaweicloud | Provider::Otc => &["vpc", "vpn", "vpcep"],
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state of one quota row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warning,
+    Critical,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Critical => "critical",
+        }
+    }
+}
+
+/// The state of a whole run, ordered as Nagios plugins order it: OK < WARNING < UNKNOWN < CRITICAL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Overall {
+    Ok,
+    Warning,
+    Unknown,
+    Critical,
+}
+
+impl Overall {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overall::Ok => "ok",
+            Overall::Warning => "warning",
+            Overall::Unknown => "unknown",
+            Overall::Critical => "critical",
+        }
+    }
+
+    /// The documented exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Overall::Ok => 0,
+            Overall::Warning => 1,
+            Overall::Critical => 2,
+            Overall::Unknown => 3,
+        }
+    }
+}
+
+impl From<Status> for Overall {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Ok => Overall::Ok,
+            Status::Warning => Overall::Warning,
+            Status::Critical => Overall::Critical,
+        }
+    }
+}
+
+/// The thresholds that apply to one quota, after the config's specificity rule and the
+/// command line have been applied. Percent thresholds compare `used >= pct% of limit`;
+/// absolute ones (`*_left`) compare `left < N`. The worse result wins.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    pub warn: f64,
+    pub crit: f64,
+    pub warn_left: Option<u64>,
+    pub crit_left: Option<u64>,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { warn: 80.0, crit: 95.0, warn_left: None, crit_left: None }
+    }
+}
+
+impl Thresholds {
+    /// The status of `used` against `limit` (`None`: unlimited, always ok).
+    pub fn status(&self, used: u64, limit: Option<u64>) -> Status {
+        let Some(limit) = limit else { return Status::Ok };
+        match (self.crit_used(limit), self.warn_used(limit)) {
+            (Some(crit), _) if used >= crit => Status::Critical,
+            (_, Some(warn)) if used >= warn => Status::Warning,
+            _ => Status::Ok,
+        }
+    }
+
+    /// The smallest `used` that is WARNING for this limit, as an absolute number
+    /// (what Nagios perfdata wants); `None` when no `used` can reach it.
+    pub fn warn_used(&self, limit: u64) -> Option<u64> {
+        threshold_used(limit, self.warn, self.warn_left)
+    }
+
+    /// The smallest `used` that is CRITICAL for this limit.
+    pub fn crit_used(&self, limit: u64) -> Option<u64> {
+        threshold_used(limit, self.crit, self.crit_left)
+    }
+}
+
+/// `used >= pct% of limit` starts at ceil(pct * limit / 100); `left < n` starts at
+/// `limit - n + 1`. Computed in integers (per mille of a percent) so 80% of 5 is exactly 4.
+fn threshold_used(limit: u64, pct: f64, left: Option<u64>) -> Option<u64> {
+    let by_pct = if pct.is_finite() && pct >= 0.0 {
+        let scaled = (pct * 1000.0).round() as u128; // thousandths of a percent
+        let numerator = scaled * u128::from(limit);
+        let at = numerator.div_ceil(100_000);
+        u64::try_from(at).ok()
+    } else {
+        None
+    };
+    let by_left = left.filter(|&n| n > 0).map(|n| (limit + 1).saturating_sub(n));
+    match (by_pct, by_left) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// One quota: what is used against what is allowed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuotaRow {
+    pub profile: String,
+    pub provider: Provider,
+    pub region: String,
+    pub service: String,
+    pub resource: String,
+    pub used: u64,
+    /// `None` means unlimited (the API said `-1`).
+    pub limit: Option<u64>,
+    /// Only where the API gives it (Huawei/OTC VPC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(serialize_with = "one_decimal")]
+    pub usage_percent: Option<f64>,
+    pub left: Option<u64>,
+    pub status: Status,
+    #[serde(serialize_with = "whole_if_integral")]
+    pub warn: f64,
+    #[serde(serialize_with = "whole_if_integral")]
+    pub crit: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warn_left: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crit_left: Option<u64>,
+}
+
+impl QuotaRow {
+    /// Builds a row and derives its percentage, what is left and its status.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        profile: &str,
+        provider: Provider,
+        region: &str,
+        service: &str,
+        resource: &str,
+        used: u64,
+        limit: Option<u64>,
+        min: Option<i64>,
+        thresholds: Thresholds,
+    ) -> QuotaRow {
+        let usage_percent = limit.map(|limit| {
+            if limit == 0 {
+                if used == 0 { 0.0 } else { 100.0 * used as f64 }
+            } else {
+                used as f64 * 100.0 / limit as f64
+            }
+        });
+        // A zero limit with nothing used has nothing left: it is full, not "0% used".
+        let usage_percent = match (limit, usage_percent) {
+            (Some(0), Some(_)) => Some(100.0),
+            (_, pct) => pct,
+        };
+        QuotaRow {
+            profile: profile.to_string(),
+            provider,
+            region: region.to_string(),
+            service: service.to_string(),
+            resource: resource.to_string(),
+            used,
+            limit,
+            min,
+            usage_percent,
+            left: limit.map(|limit| limit.saturating_sub(used)),
+            status: thresholds.status(used, limit),
+            warn: thresholds.warn,
+            crit: thresholds.crit,
+            warn_left: thresholds.warn_left,
+            crit_left: thresholds.crit_left,
+        }
+    }
+
+    /// The thresholds this row was judged by.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds { warn: self.warn, crit: self.crit, warn_left: self.warn_left, crit_left: self.crit_left }
+    }
+
+    /// `profile/region/service/resource`, the row's name in Nagios perfdata and logs.
+    pub fn label(&self) -> String {
+        format!("{}/{}/{}/{}", self.profile, self.region, self.service, self.resource)
+    }
+}
+
+/// Why a query failed, in the categories of SPEC §4.1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Auth,
+    Permission,
+    Throttled,
+    NotFound,
+    BadRequest,
+    Server,
+    Timeout,
+    Network,
+    BadResponse,
+    Config,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Auth => "auth",
+            ErrorKind::Permission => "permission",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Server => "server",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Network => "network",
+            ErrorKind::BadResponse => "bad_response",
+            ErrorKind::Config => "config",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One query that produced no rows. Never holds a secret: messages come from the provider's
+/// error body or from headroom's own wording.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueryError {
+    pub profile: String,
+    pub provider: Provider,
+    pub region: String,
+    pub service: String,
+    pub kind: ErrorKind,
+    pub http_status: Option<u16>,
+    pub code: Option<String>,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+/// One (profile, region, service) query as it ran, for `headroom_query_success` and
+/// `headroom_query_duration_seconds`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryRecord {
+    pub profile: String,
+    pub provider: Provider,
+    pub region: String,
+    pub service: String,
+    pub success: bool,
+    pub duration: Duration,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub ok: usize,
+    pub warning: usize,
+    pub critical: usize,
+    pub failed_queries: usize,
+}
+
+/// Everything one `check` run learned, ready for any renderer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub generated_at: jiff::Timestamp,
+    pub rows: Vec<QuotaRow>,
+    pub errors: Vec<QueryError>,
+    pub queries: Vec<QueryRecord>,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary { total: self.rows.len(), failed_queries: self.errors.len(), ..Summary::default() };
+        for row in &self.rows {
+            match row.status {
+                Status::Ok => summary.ok += 1,
+                Status::Warning => summary.warning += 1,
+                Status::Critical => summary.critical += 1,
+            }
+        }
+        summary
+    }
+
+    /// The worst state: a critical quota beats a failed query, which beats a warning.
+    pub fn overall(&self) -> Overall {
+        let rows = self.rows.iter().map(|row| Overall::from(row.status)).max().unwrap_or(Overall::Ok);
+        let errors = if self.errors.is_empty() { Overall::Ok } else { Overall::Unknown };
+        rows.max(errors)
+    }
+}
+
+fn one_decimal<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.serialize_f64((v * 10.0).round() / 10.0),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn whole_if_integral<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pct(warn: f64, crit: f64) -> Thresholds {
+        Thresholds { warn, crit, warn_left: None, crit_left: None }
+    }
+
+    #[test]
+    fn exactly_at_the_thresholds() {
+        let t = pct(80.0, 95.0);
+        assert_eq!(t.status(79, Some(100)), Status::Ok);
+        assert_eq!(t.status(80, Some(100)), Status::Warning);
+        assert_eq!(t.status(94, Some(100)), Status::Warning);
+        assert_eq!(t.status(95, Some(100)), Status::Critical);
+        assert_eq!(t.status(4, Some(5)), Status::Warning); // 80% of 5 is exactly 4
+        assert_eq!(t.status(3, Some(5)), Status::Ok);
+        assert_eq!(t.status(5, Some(5)), Status::Critical);
+    }
+
+    #[test]
+    fn unlimited_is_always_ok() {
+        assert_eq!(pct(0.0, 0.0).status(1_000_000, None), Status::Ok);
+    }
+
+    #[test]
+    fn absolute_thresholds_count_what_is_left() {
+        let t = Thresholds { warn: 100.0, crit: 100.0, warn_left: Some(2), crit_left: Some(1) };
+        assert_eq!(t.status(7, Some(10)), Status::Ok); // 3 left
+        assert_eq!(t.status(9, Some(10)), Status::Warning); // 1 left: fewer than 2
+        assert_eq!(t.status(10, Some(10)), Status::Critical); // 0 left: fewer than 1
+        assert_eq!(t.warn_used(10), Some(9));
+        assert_eq!(t.crit_used(10), Some(10));
+    }
+
+    #[test]
+    fn the_worse_of_percent_and_absolute_wins() {
+        let t = Thresholds { warn: 50.0, crit: 99.0, warn_left: None, crit_left: Some(5) };
+        assert_eq!(t.status(6, Some(10)), Status::Critical); // 4 left < 5
+        assert_eq!(t.status(5, Some(10)), Status::Warning);
+    }
+
+    #[test]
+    fn zero_limit_is_full() {
+        let row = QuotaRow::new("p", Provider::Otc, "eu-de", "vpc", "vpc", 0, Some(0), None, Thresholds::default());
+        assert_eq!(row.status, Status::Critical);
+        assert_eq!(row.left, Some(0));
+        assert_eq!(row.usage_percent, Some(100.0));
+    }
+
+    #[test]
+    fn overall_order_is_nagios_order() {
+        assert!(Overall::Ok < Overall::Warning);
+        assert!(Overall::Warning < Overall::Unknown);
+        assert!(Overall::Unknown < Overall::Critical);
+        assert_eq!(Overall::Critical.exit_code(), 2);
+        assert_eq!(Overall::Unknown.exit_code(), 3);
+    }
+}
