@@ -4,7 +4,99 @@
 //! `quota` (rows with a status) -> `output` (one renderer per format). Nothing in `output`
 //! knows a provider; nothing in `providers` prints.
 
-pub mod sign;
-pub mod quota;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod fake;
+pub mod http;
+pub mod log;
 pub mod output;
+pub mod progress;
+pub mod providers;
+pub mod quota;
+pub mod secret;
+pub mod sign;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use cli::{Cli, Command, ConfigCommand};
+use commands::{AppError, CommandResult, stderr_line};
+use config::ProcessEnv;
+
+/// Exit code for every error that is not a monitoring state: UNKNOWN.
+pub const EXIT_UNKNOWN: u8 = 3;
+
+/// Parses the arguments, runs the command and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are answers, not errors; every usage error is UNKNOWN (3),
+            // not clap's default 2, which would read as CRITICAL to a monitoring system.
+            let code = if matches!(
+                error.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) {
+                0
+            } else {
+                EXIT_UNKNOWN
+            };
+            let _ = error.print();
+            return code;
+        }
+    };
+    log::set_verbosity(cli.global.verbose);
+    match dispatch(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            stderr_line(&format!("error: {error}"));
+            EXIT_UNKNOWN
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> CommandResult {
+    let global = &cli.global;
+    let config_flag = global.config.as_deref();
+    match &cli.command {
+        Some(Command::Completions { shell }) => commands::completions::run(*shell),
+        Some(Command::Config(ConfigCommand::Path)) => commands::config_cmd::path(config_flag, &ProcessEnv),
+        Some(Command::Config(ConfigCommand::Init { force })) => {
+            commands::config_cmd::init(config_flag, &ProcessEnv, *force)
+        }
+        Some(Command::Demo(args)) => block_on(commands::demo::run(global, args)),
+        Some(Command::Profiles) => commands::profiles::run(&load_config(global)?),
+        Some(Command::CreateCcn(args)) => {
+            let config = load_config(global)?;
+            block_on(commands::create_ccn::run(global, args, &config))
+        }
+        Some(Command::Check(args)) => {
+            let config = load_config(global)?;
+            block_on(commands::check::run(global, args, &config))
+        }
+        None => {
+            let config = load_config(global)?;
+            block_on(commands::check::run(global, &cli.check, &config))
+        }
+    }
+}
+
+fn load_config(global: &cli::GlobalArgs) -> Result<config::Config, AppError> {
+    let config = config::load(global.config.as_deref(), &ProcessEnv)?;
+    for warning in &config.warnings {
+        stderr_line(&format!("warning: {warning}"));
+    }
+    Ok(config)
+}
+
+/// One current-thread runtime: the work is waiting on the network, and one thread keeps
+/// start-up and memory small (see the Performance section of the README).
+fn block_on(future: impl std::future::Future<Output = CommandResult>) -> CommandResult {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::Other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(future)
+}

@@ -1,0 +1,224 @@
+//! Every command-line definition (clap derive). Options are written long-first with a short
+//! alias only where other cloud CLIs have taught users one (`-p`, `-s`, `-r`, `-o`, `-q`, `-v`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "headroom",
+    version,
+    about = "Quota usage against limits for Alibaba Cloud, Huawei Cloud and Open Telekom Cloud",
+    long_about = "Quota usage against limits for Alibaba Cloud, Huawei Cloud and Open Telekom Cloud.\n\n\
+        Queries every configured profile at once and prints one usage-versus-limit table (or JSON, \
+        YAML, CSV, Prometheus text, a Nagios line). Without a subcommand, `headroom` runs `check`.\n\n\
+        Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (a failed query, a config or usage error).",
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `headroom [check options]` is `headroom check [check options]`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// When to colour the output (NO_COLOR is honoured by `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print nothing on stdout; only the exit code tells the result
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Query every profile's quotas and print usage against limits (the default command)
+    Check(CheckArgs),
+    /// Create a Cloud Connect Network (Alibaba) only when the quota has room for one more
+    #[command(name = "create-ccn")]
+    CreateCcn(CreateCcnArgs),
+    /// List the configured profiles and where their credentials come from (never a secret)
+    Profiles,
+    /// Write or locate the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Run `check` against a built-in simulated cloud on 127.0.0.1 (no account needed)
+    Demo(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented starting config (mode 0600) to the config path
+    Init {
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the path of the config file in use
+    Path,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
+    /// Only this profile (repeatable) [default: all]
+    #[arg(short, long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Only profiles of this provider (repeatable): alibaba, huaweicloud, otc
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+
+    /// Only this service (repeatable): smartag, vpc, vpn, vpcep
+    #[arg(short, long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+
+    /// Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`
+    #[arg(short, long = "resource", value_name = "NAME")]
+    pub resources: Vec<String>,
+
+    /// Query these regions instead of the profiles' own (repeatable)
+    #[arg(long = "region", value_name = "NAME")]
+    pub regions: Vec<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<Format>,
+
+    /// Write the output to this file atomically (temporary file, then rename)
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    /// Warning threshold in percent of the limit (overrides the config)
+    #[arg(long, value_name = "PCT")]
+    pub warn: Option<f64>,
+
+    /// Critical threshold in percent of the limit (overrides the config)
+    #[arg(long, value_name = "PCT")]
+    pub crit: Option<f64>,
+
+    /// Only rows that are not ok, and failed queries
+    #[arg(long)]
+    pub problems: bool,
+
+    /// Row order: by name, or by usage (highest percentage first)
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub sort: Option<SortOrder>,
+
+    /// With --resource: CRITICAL when fewer than N are left ("will N more fit?")
+    #[arg(long, value_name = "N", requires = "resources")]
+    pub need: Option<u64>,
+
+    /// Time allowed for one attempt, e.g. 10s, 500ms
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Extra attempts for a failed read (throttling, 5xx, connection errors)
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// Requests in flight at once, all profiles together
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    Name,
+    Usage,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CreateCcnArgs {
+    /// The Alibaba profile to create the network with
+    #[arg(short, long, value_name = "NAME")]
+    pub profile: String,
+
+    /// Region [default: the profile's first region]
+    #[arg(long, value_name = "NAME")]
+    pub region: Option<String>,
+
+    /// Name: 2-128 characters, starting with a letter or a Chinese character
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// Description: 2-256 characters, starting with a letter or a Chinese character
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// Private CIDR block, e.g. 172.16.0.0/12
+    #[arg(long, value_name = "CIDR")]
+    pub cidr_block: Option<String>,
+
+    /// SNAT CIDR block
+    #[arg(long, value_name = "CIDR")]
+    pub snat_cidr_block: Option<String>,
+
+    /// Mark the network as the default one
+    #[arg(long)]
+    pub is_default: bool,
+
+    /// Check the headroom and show what would be created, without creating it
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Output format: table, json or yaml
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<CreateFormat>,
+
+    /// Time allowed for one attempt, e.g. 10s, 500ms
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Extra attempts, only where the provider certainly did not act
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CreateFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

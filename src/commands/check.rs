@@ -1,0 +1,286 @@
+//! `headroom check` (and bare `headroom`): plan the queries the filters select, run them all
+//! at once, judge every quota against its thresholds, render the report.
+
+use std::sync::Arc;
+
+use crate::cli::{CheckArgs, GlobalArgs, SortOrder};
+use crate::commands::{AppError, CommandResult, stderr_line, stdout_write, terminal_width, use_color, write_atomically};
+use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
+use crate::output::{self, Format, RenderOptions};
+use crate::providers::{Answer, Engine, Settings, Target, huawei};
+use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Report, Status};
+
+pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> CommandResult {
+    let settings = settings(args, config)?;
+    let cli_thresholds = cli_thresholds(args)?;
+    let plan = plan(args, config)?;
+    if !global.quiet {
+        for note in &plan.notes {
+            stderr_line(&format!("note: {note}"));
+        }
+    }
+
+    let engine = Engine::new(settings).map_err(AppError::Other)?;
+    let progress = crate::progress::Progress::start(plan.targets.len(), args.output.unwrap_or(Format::Table), global);
+    let answers = engine.query_all(plan.targets).await;
+    drop(progress);
+
+    let report = build_report(config, args, cli_thresholds, answers, plan.errors);
+    let format = args.output.unwrap_or(Format::Table);
+    let options = RenderOptions {
+        color: format == Format::Table && args.output_file.is_none() && use_color(global.color),
+        width: if args.output_file.is_none() { terminal_width() } else { None },
+    };
+    let mut rendered = Vec::new();
+    output::render(format, &report, &options, &mut rendered)
+        .map_err(|e| AppError::Other(format!("cannot render the output: {e}")))?;
+    if let Some(path) = &args.output_file {
+        write_atomically(path, &rendered)?;
+    } else if !global.quiet {
+        stdout_write(&rendered)?;
+    }
+    for error in &report.errors {
+        stderr_line(&output::error_line(error));
+    }
+    Ok(report.overall().exit_code())
+}
+
+fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, AppError> {
+    let mut settings = Settings {
+        timeout: config.defaults.timeout,
+        retries: config.defaults.retries,
+        concurrency: config.defaults.concurrency,
+    };
+    if let Some(timeout) = &args.timeout {
+        settings.timeout = config::parse_duration(timeout).map_err(|m| AppError::usage(format!("--timeout: {m}")))?;
+    }
+    if let Some(retries) = args.retries {
+        settings.retries = config::check_retries(retries).map_err(|m| AppError::usage(format!("--retries: {m}")))?;
+    }
+    if let Some(concurrency) = args.concurrency {
+        settings.concurrency =
+            config::check_concurrency(concurrency).map_err(|m| AppError::usage(format!("--concurrency: {m}")))?;
+    }
+    Ok(settings)
+}
+
+/// `--warn`/`--crit` from the command line, which override every percent threshold.
+#[derive(Debug, Clone, Copy, Default)]
+struct CliThresholds {
+    warn: Option<f64>,
+    crit: Option<f64>,
+    need: Option<u64>,
+}
+
+fn cli_thresholds(args: &CheckArgs) -> Result<CliThresholds, AppError> {
+    let check = |flag: &str, value: Option<f64>| {
+        value
+            .map(|v| config::check_percent(v).map_err(|m| AppError::usage(format!("{flag}: {m}"))))
+            .transpose()
+    };
+    Ok(CliThresholds { warn: check("--warn", args.warn)?, crit: check("--crit", args.crit)?, need: args.need })
+}
+
+/// The queries to send, the config problems that replace some of them, and notes.
+pub struct Plan {
+    pub targets: Vec<Target>,
+    pub errors: Vec<QueryError>,
+    pub notes: Vec<String>,
+}
+
+/// Applies `--profile`, `--provider`, `--service` and `--region`: nothing outside them is queried.
+pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
+    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    for wanted in &args.profiles {
+        if !names.contains(&wanted.as_str()) {
+            let hint = match did_you_mean(wanted, &names) {
+                Some(name) => format!("did you mean `{name}`? (`headroom profiles` lists them)"),
+                None => format!("known profiles: {}", names.join(", ")),
+            };
+            return Err(AppError::usage_hint(format!("unknown profile {}", config::quoted(wanted)), hint));
+        }
+    }
+    let mut providers = Vec::new();
+    for wanted in &args.providers {
+        match Provider::ALL.iter().find(|p| p.as_str() == wanted) {
+            Some(p) => providers.push(*p),
+            None => {
+                return Err(AppError::usage_hint(
+                    format!("--provider: unknown provider {}", config::quoted(wanted)),
+                    "providers are alibaba, huaweicloud and otc",
+                ));
+            }
+        }
+    }
+    const SERVICES: [&str; 4] = ["smartag", "vpc", "vpn", "vpcep"];
+    for wanted in &args.services {
+        if !SERVICES.contains(&wanted.as_str()) {
+            let hint = did_you_mean(wanted, &SERVICES).map_or_else(
+                || "services are smartag, vpc, vpn and vpcep".to_string(),
+                |s| format!("did you mean `{s}`?"),
+            );
+            return Err(AppError::usage_hint(format!("--service: unknown service {}", config::quoted(wanted)), hint));
+        }
+    }
+    for region in &args.regions {
+        config::validate_region(region).map_err(|m| AppError::usage(format!("--region: {m}")))?;
+    }
+
+    let mut plan = Plan { targets: Vec::new(), errors: Vec::new(), notes: Vec::new() };
+    let selected: Vec<&Profile> = config
+        .profiles
+        .iter()
+        .filter(|p| args.profiles.is_empty() || args.profiles.contains(&p.name))
+        .filter(|p| providers.is_empty() || providers.contains(&p.provider))
+        .collect();
+    if selected.is_empty() {
+        return Err(AppError::usage("no profile matches --profile/--provider; `headroom profiles` lists them"));
+    }
+    for profile in selected {
+        let services: Vec<&String> = profile
+            .services
+            .iter()
+            .filter(|s| args.services.is_empty() || args.services.contains(s))
+            .collect();
+        if services.is_empty() {
+            continue;
+        }
+        if let Some(problem) = &profile.problem {
+            let where_ = profile.location.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+            plan.errors.push(QueryError {
+                profile: profile.name.clone(),
+                provider: profile.provider,
+                region: profile.regions.first().cloned().unwrap_or_else(|| "-".into()),
+                service: "-".into(),
+                kind: ErrorKind::Config,
+                http_status: None,
+                code: None,
+                message: format!("profile {}: {problem}{where_}", profile.name),
+                request_id: None,
+            });
+            continue;
+        }
+        let regions = if args.regions.is_empty() { &profile.regions } else { &args.regions };
+        let shared = Arc::new(profile.clone());
+        for region in regions {
+            for service in &services {
+                let offered = huawei::offers(profile.provider, service, region) || profile.endpoints.contains_key(*service);
+                if !offered {
+                    let message = format!("{} {region} offers no {service} API", profile.provider);
+                    if profile.services_explicit || args.services.contains(service) {
+                        plan.errors.push(QueryError {
+                            profile: profile.name.clone(),
+                            provider: profile.provider,
+                            region: region.clone(),
+                            service: (*service).clone(),
+                            kind: ErrorKind::Config,
+                            http_status: None,
+                            code: None,
+                            message: format!("{message}; remove it from the profile's services"),
+                            request_id: None,
+                        });
+                    } else {
+                        plan.notes.push(format!("{}: skipping {service} in {region} ({message})", profile.name));
+                    }
+                    continue;
+                }
+                plan.targets.push(Target {
+                    profile: Arc::clone(&shared),
+                    region: region.clone(),
+                    service: (*service).clone(),
+                });
+            }
+        }
+    }
+    Ok(plan)
+}
+
+fn build_report(
+    config: &Config,
+    args: &CheckArgs,
+    cli: CliThresholds,
+    answers: Vec<Answer>,
+    config_errors: Vec<QueryError>,
+) -> Report {
+    let mut rows = Vec::new();
+    let mut errors = config_errors;
+    let mut queries = Vec::new();
+    for answer in answers {
+        let target = &answer.target;
+        let profile = &target.profile;
+        queries.push(QueryRecord {
+            profile: profile.name.clone(),
+            provider: profile.provider,
+            region: target.region.clone(),
+            service: target.service.clone(),
+            success: answer.outcome.is_ok(),
+            duration: answer.duration,
+        });
+        match answer.outcome {
+            Ok(parsed) => {
+                for quota in parsed {
+                    if !args.resources.is_empty() && !args.resources.iter().any(|r| wildcard_match(r, &quota.resource)) {
+                        continue;
+                    }
+                    let mut thresholds = config.thresholds_for(&profile.name, &target.service, &quota.resource);
+                    if let Some(warn) = cli.warn {
+                        thresholds.warn = warn;
+                    }
+                    if let Some(crit) = cli.crit {
+                        thresholds.crit = crit;
+                    }
+                    if let Some(need) = cli.need {
+                        thresholds.crit_left = Some(thresholds.crit_left.unwrap_or(0).max(need));
+                    }
+                    rows.push(QuotaRow::new(
+                        &profile.name,
+                        profile.provider,
+                        &target.region,
+                        &target.service,
+                        &quota.resource,
+                        quota.used,
+                        quota.limit,
+                        quota.min,
+                        thresholds,
+                    ));
+                }
+            }
+            Err(failure) => errors.push(QueryError {
+                profile: profile.name.clone(),
+                provider: profile.provider,
+                region: target.region.clone(),
+                service: target.service.clone(),
+                kind: failure.kind,
+                http_status: failure.http_status,
+                code: failure.code,
+                message: failure.message,
+                request_id: failure.request_id,
+            }),
+        }
+    }
+    if args.problems {
+        rows.retain(|row| row.status != Status::Ok);
+    }
+    sort_rows(&mut rows, args.sort.unwrap_or(SortOrder::Name));
+    let now = jiff::Timestamp::now();
+    Report {
+        generated_at: jiff::Timestamp::from_second(now.as_second()).unwrap_or(now),
+        rows,
+        errors,
+        queries,
+    }
+}
+
+fn sort_rows(rows: &mut [QuotaRow], order: SortOrder) {
+    let by_name = |a: &QuotaRow, b: &QuotaRow| {
+        (&a.profile, &a.region, &a.service, &a.resource).cmp(&(&b.profile, &b.region, &b.service, &b.resource))
+    };
+    match order {
+        SortOrder::Name => rows.sort_by(by_name),
+        SortOrder::Usage => rows.sort_by(|a, b| {
+            let pa = a.usage_percent.unwrap_or(f64::NEG_INFINITY);
+            let pb = b.usage_percent.unwrap_or(f64::NEG_INFINITY);
+            pb.total_cmp(&pa).then_with(|| by_name(a, b))
+        }),
+    }
+}

@@ -1,0 +1,53 @@
+//! `headroom profiles`: what is configured and where each credential comes from; never a
+//! secret, and access key ids only masked.
+
+use crate::commands::{CommandResult, stdout_write};
+use crate::config::{Config, Origin};
+
+pub fn run(config: &Config) -> CommandResult {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header(["PROFILE", "PROVIDER", "REGIONS", "SERVICES", "KEY ID", "CREDENTIALS", "STATUS"]);
+    for profile in &config.profiles {
+        let sources = if profile.credential_sources.is_empty() {
+            "-".to_string()
+        } else {
+            profile
+                .credential_sources
+                .iter()
+                .map(|(key, source)| format!("{key}={source}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let key_id = profile
+            .credentials
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |c| crate::secret::mask_key_id(&c.access_key_id));
+        let status = match &profile.problem {
+            Some(problem) => format!("unusable: {problem}"),
+            None => "ok".to_string(),
+        };
+        let regions = if profile.regions.is_empty() { "-".to_string() } else { profile.regions.join(",") };
+        table.add_row([
+            profile.name.clone(),
+            profile.provider.to_string(),
+            regions,
+            profile.services.join(","),
+            key_id,
+            sources,
+            status,
+        ]);
+    }
+    let origin = match &config.origin {
+        Origin::File(path) => format!("from {}", path.display()),
+        Origin::Environment => "from the environment (no config file)".to_string(),
+    };
+    let mut text = String::new();
+    for line in table.to_string().lines() {
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text.push_str(&format!("{} profiles {origin}\n", config.profiles.len()));
+    stdout_write(text.as_bytes())?;
+    Ok(0)
+}

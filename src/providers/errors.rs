@@ -1,0 +1,339 @@
+//! Understanding a provider's refusal: the error body of every documented shape, the request
+//! id, the error kind of SPEC §4.1, and whether a read may be retried (SPEC §6).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::http::{Exchange, TransportError};
+use crate::quota::ErrorKind;
+
+/// Why one query (or one attempt of it) failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub http_status: Option<u16>,
+    pub code: Option<String>,
+    pub message: String,
+    pub request_id: Option<String>,
+    /// A read may be tried again (throttling, 5xx, connection errors).
+    pub retryable: bool,
+    /// The server's `Retry-After`, when it sent one.
+    pub retry_after: Option<Duration>,
+    /// The provider may have acted on the request (decides whether a create may be retried).
+    pub maybe_delivered: bool,
+}
+
+impl Failure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            http_status: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+            retryable: false,
+            retry_after: None,
+            maybe_delivered: false,
+        }
+    }
+
+    /// A 2xx answer that cannot be used.
+    pub fn bad_response(exchange: &Exchange, message: impl Into<String>) -> Failure {
+        Failure {
+            http_status: Some(exchange.status),
+            request_id: header_request_id(exchange),
+            maybe_delivered: true,
+            ..Failure::new(ErrorKind::BadResponse, message)
+        }
+    }
+
+    pub fn from_transport(error: &TransportError, timeout: Duration) -> Failure {
+        let maybe_delivered = error.maybe_delivered();
+        let (kind, message, retryable) = match error {
+            TransportError::Connect(cause) => (ErrorKind::Network, format!("could not connect: {cause}"), true),
+            TransportError::Network(cause) => (ErrorKind::Network, format!("the connection failed: {cause}"), true),
+            TransportError::Timeout => (
+                ErrorKind::Timeout,
+                format!("no complete answer within {}", crate::config::display_duration(timeout)),
+                false,
+            ),
+            TransportError::TooLarge => (
+                ErrorKind::BadResponse,
+                "the answer is larger than 1 MiB; refused".to_string(),
+                false,
+            ),
+        };
+        Failure { retryable, maybe_delivered, ..Failure::new(kind, message) }
+    }
+}
+
+/// The code, message and request id of an error body, whatever its documented shape.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ErrorBody {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Reads `{error_code, error_msg}`, `{code, message}`, Alibaba's `{Code, Message, RequestId}`,
+/// and each of them nested one level down (`{"error": {...}}`, `{"NeutronError": {...}}`),
+/// in the order the Huawei SDKs try them. `None` when the body is none of these.
+pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let request_id = ["request_id", "RequestId", "requestId"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(text));
+    let found = code_and_message(&value).or_else(|| object.values().find_map(code_and_message))?;
+    Some(ErrorBody {
+        request_id: found.request_id.or(request_id),
+        ..found
+    })
+}
+
+fn code_and_message(value: &Value) -> Option<ErrorBody> {
+    let object = value.as_object()?;
+    const SHAPES: [(&str, &str); 3] = [("error_code", "error_msg"), ("code", "message"), ("Code", "Message")];
+    SHAPES.iter().find_map(|(code_key, message_key)| {
+        let code = object.get(*code_key).and_then(text);
+        let message = object.get(*message_key).and_then(text);
+        (code.is_some() || message.is_some()).then(|| ErrorBody {
+            code,
+            message,
+            request_id: ["request_id", "RequestId"].iter().find_map(|key| object.get(*key).and_then(text)),
+        })
+    })
+}
+
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+pub fn header_request_id(exchange: &Exchange) -> Option<String> {
+    ["x-request-id", "x-acs-request-id", "x-openstack-request-id"]
+        .iter()
+        .find_map(|name| exchange.header(name))
+        .map(|id| sanitize(id, 100))
+        .filter(|id| !id.is_empty())
+}
+
+/// Turns a non-2xx answer into a failure with its kind and retry advice.
+pub fn failure_from_status(exchange: &Exchange) -> Failure {
+    let status = exchange.status;
+    let body = parse_error_body(&exchange.body);
+    let readable = body.is_some();
+    let body = body.unwrap_or_default();
+    let code = body.code.map(|c| sanitize(&c, 100));
+    let message = match body.message {
+        Some(message) => sanitize(&message, 300),
+        None if readable => String::new(),
+        None => unreadable_message(exchange),
+    };
+    let request_id = body.request_id.map(|id| sanitize(&id, 100)).or_else(|| header_request_id(exchange));
+    let (kind, retryable) = classify(status, code.as_deref(), readable);
+    let retry_after = exchange.header("retry-after").and_then(parse_retry_after);
+    Failure {
+        kind,
+        http_status: Some(status),
+        code,
+        message,
+        request_id,
+        retryable,
+        retry_after,
+        maybe_delivered: true,
+    }
+}
+
+/// The kind of SPEC §4.1 and whether a read may be retried (SPEC §6).
+pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorKind, bool) {
+    let code = code.unwrap_or("");
+    let throttled = status == 429
+        || code.starts_with("Throttling")
+        || matches!(code, "APIGW.0308" | "VPN.0429" | "IAM.0012");
+    let retryable = throttled
+        || (500..600).contains(&status)
+        || matches!(code, "ServiceUnavailable" | "EndPoint.0001");
+    let kind = if is_auth_code(code) || status == 401 {
+        ErrorKind::Auth
+    } else if throttled {
+        ErrorKind::Throttled
+    } else if status == 403 {
+        ErrorKind::Permission
+    } else if status == 404 {
+        ErrorKind::NotFound
+    } else if (300..400).contains(&status) {
+        ErrorKind::BadResponse
+    } else if (400..500).contains(&status) {
+        ErrorKind::BadRequest
+    } else if (500..600).contains(&status) && readable_body {
+        ErrorKind::Server
+    } else {
+        ErrorKind::BadResponse
+    };
+    (kind, retryable)
+}
+
+/// Codes that mean the credentials or the signature were rejected, whatever the HTTP status.
+fn is_auth_code(code: &str) -> bool {
+    matches!(code, "SignatureDoesNotMatch" | "IncompleteSignature" | "SignatureNonceUsed")
+        || code.starts_with("InvalidAccessKeyId")
+        || code.starts_with("InvalidSecurityToken")
+        || code.starts_with("InvalidTimeStamp")
+        || matches!(code, "APIGW.0301" | "APIGW.0302" | "APIGW.0303" | "APIGW.0304" | "APIGW.0305" | "APIGW.0307")
+}
+
+/// `Retry-After` in seconds (HTTP dates are rare from these APIs and are ignored).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn unreadable_message(exchange: &Exchange) -> String {
+    let status = exchange.status;
+    if (300..400).contains(&status) {
+        let location = exchange.header("location").map(|l| sanitize(l, 120)).unwrap_or_default();
+        return format!("redirected to {location:?}; redirects are not followed");
+    }
+    let excerpt = excerpt(&exchange.body);
+    if excerpt.is_empty() {
+        format!("HTTP {status} with an empty body")
+    } else {
+        format!("HTTP {status} with a body that is not a known error: {excerpt}")
+    }
+}
+
+/// A short, single-line, tag-free excerpt of a body, for reporting pages that are not JSON.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if in_tag => {}
+            c => out.push(c),
+        }
+    }
+    sanitize(&out, 120)
+}
+
+/// One line, printable characters only, at most `max` characters (with `...` when cut).
+pub fn sanitize(text: &str, max: usize) -> String {
+    let collapsed: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if collapsed.chars().count() > max {
+        let cut: String = collapsed.chars().take(max).collect();
+        format!("{cut}...")
+    } else {
+        collapsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        let mut map = reqwest::header::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        Exchange { status, headers: map, body: body.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn every_documented_error_shape() {
+        let cases = [
+            (r#"{"RequestId":"r1","HostId":"h","Code":"Forbidden.RAM","Message":"no","Recommend":"x"}"#, "Forbidden.RAM", "no", Some("r1")),
+            (r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM","request_id":"r2"}"#, "APIGW.0301", "Incorrect IAM", Some("r2")),
+            (r#"{"code":"VPC.1207","message":"bad type"}"#, "VPC.1207", "bad type", None),
+            (r#"{"error":{"code":"VPN.0001","message":"m"}}"#, "VPN.0001", "m", None),
+            (r#"{"error":{"error_code":"EndPoint.0002","error_msg":"m2"}}"#, "EndPoint.0002", "m2", None),
+            (r#"{"NeutronError":{"type":"X","message":"neutron","code":"VPC.0001"}}"#, "VPC.0001", "neutron", None),
+        ];
+        for (body, code, message, request_id) in cases {
+            let parsed = parse_error_body(body.as_bytes()).unwrap_or_else(|| panic!("{body}"));
+            assert_eq!(parsed.code.as_deref(), Some(code), "{body}");
+            assert_eq!(parsed.message.as_deref(), Some(message), "{body}");
+            assert_eq!(parsed.request_id.as_deref(), request_id, "{body}");
+        }
+        assert_eq!(parse_error_body(b"<html>502</html>"), None);
+        assert_eq!(parse_error_body(b"[1,2]"), None);
+        assert_eq!(parse_error_body(b"{}"), None);
+    }
+
+    #[test]
+    fn kinds_follow_the_spec() {
+        let kind = |status, code| classify(status, code, true).0;
+        assert_eq!(kind(400, Some("SignatureDoesNotMatch")), ErrorKind::Auth);
+        assert_eq!(kind(404, Some("InvalidAccessKeyId.NotFound")), ErrorKind::Auth);
+        assert_eq!(kind(400, Some("InvalidSecurityToken.Expired")), ErrorKind::Auth);
+        assert_eq!(kind(401, Some("APIGW.0301")), ErrorKind::Auth);
+        assert_eq!(kind(401, None), ErrorKind::Auth);
+        assert_eq!(kind(403, Some("Forbidden.RAM")), ErrorKind::Permission);
+        assert_eq!(kind(403, Some("VPC.0010")), ErrorKind::Permission);
+        assert_eq!(kind(400, Some("Throttling.User")), ErrorKind::Throttled);
+        assert_eq!(kind(429, Some("APIGW.0308")), ErrorKind::Throttled);
+        assert_eq!(kind(404, Some("X")), ErrorKind::NotFound);
+        assert_eq!(kind(400, Some("VPC.1207")), ErrorKind::BadRequest);
+        assert_eq!(kind(500, Some("EndPoint.0001")), ErrorKind::Server);
+        assert_eq!(classify(502, None, false).0, ErrorKind::BadResponse);
+        assert_eq!(classify(302, None, false).0, ErrorKind::BadResponse);
+    }
+
+    #[test]
+    fn retry_advice_follows_the_spec() {
+        let retry = |status, code| classify(status, code, true).1;
+        assert!(retry(429, None));
+        assert!(retry(500, None));
+        assert!(retry(503, Some("ServiceUnavailable")));
+        assert!(retry(400, Some("Throttling.User")));
+        assert!(retry(429, Some("VPN.0429")));
+        assert!(!retry(400, Some("SignatureDoesNotMatch")));
+        assert!(!retry(403, Some("Forbidden")));
+        assert!(!retry(404, None));
+    }
+
+    #[test]
+    fn failures_take_request_ids_and_retry_after() {
+        let failure = failure_from_status(&exchange(
+            429,
+            &[("Retry-After", "3"), ("X-Request-Id", "hdr-id")],
+            r#"{"error_code":"APIGW.0308","error_msg":"throttled"}"#,
+        ));
+        assert_eq!(failure.kind, ErrorKind::Throttled);
+        assert_eq!(failure.retry_after, Some(Duration::from_secs(3)));
+        assert_eq!(failure.request_id.as_deref(), Some("hdr-id"));
+        assert!(failure.retryable);
+    }
+
+    #[test]
+    fn html_pages_are_reported_by_status_and_excerpt() {
+        let failure = failure_from_status(&exchange(
+            502,
+            &[],
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        ));
+        assert_eq!(failure.kind, ErrorKind::BadResponse);
+        assert!(failure.message.contains("HTTP 502"), "{}", failure.message);
+        assert!(failure.message.contains("502 Bad Gateway"), "{}", failure.message);
+        assert!(!failure.message.contains('<'));
+        assert!(failure.retryable);
+    }
+}

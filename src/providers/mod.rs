@@ -1,0 +1,357 @@
+//! Queries: from (profile, region, service) targets to parsed quotas or a failure, run all at
+//! once under one concurrency limit, each attempt signed afresh and bounded by the timeout,
+//! reads retried with backoff and jitter on exactly the retryable errors.
+//! Nothing here prints (beyond `-v` logs) or decides a status.
+
+pub mod alibaba;
+pub mod errors;
+pub mod huawei;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::config::{Profile, validate_project_id};
+use crate::http::{self, Exchange};
+use crate::log::log;
+use crate::quota::{ErrorKind, Provider};
+pub use errors::Failure;
+
+/// Longest wait a `Retry-After` header can impose on one retry.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(10);
+/// First backoff step; it doubles each retry, with jitter, up to `BACKOFF_CAP`.
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(5);
+
+/// One quota entry as the API gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedQuota {
+    pub resource: String,
+    pub used: u64,
+    /// `None`: unlimited (`-1`).
+    pub limit: Option<u64>,
+    pub min: Option<i64>,
+}
+
+impl ParsedQuota {
+    pub fn new(resource: &str, used: i64, limit: i64, min: Option<i64>) -> Result<ParsedQuota, String> {
+        let used = u64::try_from(used).map_err(|_| format!("field `used` is negative ({used})"))?;
+        let limit = match limit {
+            -1 => None,
+            n => Some(u64::try_from(n).map_err(|_| format!("the limit is negative ({n}) and not -1 (unlimited)"))?),
+        };
+        Ok(ParsedQuota { resource: resource.to_string(), used, limit, min })
+    }
+}
+
+/// A whole number given as a JSON number or a numeric string (`"4"`), as the SDKs accept.
+pub fn number_field(object: &Map<String, Value>, field: &str) -> Result<i64, String> {
+    let value = object.get(field).ok_or_else(|| format!("field `{field}` is missing"))?;
+    let parsed = match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        let shown = errors::sanitize(&value.to_string(), 40);
+        format!("field `{field}` is not a number: {shown}")
+    })
+}
+
+pub fn text_field(object: &Map<String, Value>, field: &str) -> Option<String> {
+    match object.get(field)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// One (profile, region, service) query.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub profile: Arc<Profile>,
+    pub region: String,
+    pub service: String,
+}
+
+/// What one target gave.
+#[derive(Debug)]
+pub struct Answer {
+    pub target: Target,
+    pub outcome: Result<Vec<ParsedQuota>, Failure>,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub timeout: Duration,
+    pub retries: u32,
+    pub concurrency: usize,
+}
+
+type ProjectCell = Arc<OnceCell<Result<String, Failure>>>;
+
+/// Runs queries: the shared HTTP client, the concurrency limit and the project-id cache.
+pub struct Engine {
+    client: reqwest::Client,
+    permits: Semaphore,
+    settings: Settings,
+    /// One IAM lookup per (profile, region), shared by that region's services.
+    project_ids: Mutex<HashMap<(String, String), ProjectCell>>,
+}
+
+impl Engine {
+    pub fn new(settings: Settings) -> Result<Arc<Engine>, String> {
+        Ok(Arc::new(Engine {
+            client: http::client(settings.concurrency.min(256))?,
+            permits: Semaphore::new(settings.concurrency),
+            settings,
+            project_ids: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// Queries every target at once; answers come back in the order of `targets`.
+    pub async fn query_all(self: &Arc<Self>, targets: Vec<Target>) -> Vec<Answer> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, target) in targets.into_iter().enumerate() {
+            let engine = Arc::clone(self);
+            tasks.spawn(async move { (index, engine.query(target).await) });
+        }
+        let mut answers: Vec<(usize, Answer)> = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            // A task only ends by returning: nothing in a query panics.
+            if let Ok(pair) = joined {
+                answers.push(pair);
+            }
+        }
+        answers.sort_by_key(|(index, _)| *index);
+        answers.into_iter().map(|(_, answer)| answer).collect()
+    }
+
+    async fn query(&self, target: Target) -> Answer {
+        let started = Instant::now();
+        let label = format!("{} {} {}", target.profile.name, target.region, target.service);
+        log(1, || format!("{label}: querying"));
+        let outcome = match target.profile.provider {
+            Provider::Alibaba => self.query_smartag(&target).await,
+            Provider::Huaweicloud | Provider::Otc => self.query_huawei(&target).await,
+        };
+        let duration = started.elapsed();
+        match &outcome {
+            Ok(rows) => log(1, || format!("{label}: {} quotas in {} ms", rows.len(), duration.as_millis())),
+            Err(f) => log(1, || format!("{label}: failed ({}) in {} ms: {}", f.kind, duration.as_millis(), f.message)),
+        }
+        Answer { target, outcome, duration }
+    }
+
+    async fn query_smartag(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
+        let profile = &target.profile;
+        let credentials = credentials(profile)?;
+        let endpoint = endpoint(profile, "smartag", &alibaba::default_endpoint(&target.region))?;
+        let body = self
+            .call_json(&target.region, |at, nonce| {
+                alibaba::request(
+                    reqwest::Method::GET,
+                    &endpoint,
+                    "GetCloudConnectNetworkUseLimit",
+                    &target.region,
+                    credentials,
+                    &[("RegionId".to_string(), target.region.clone())],
+                    at,
+                    nonce,
+                )
+            })
+            .await?;
+        alibaba::parse_use_limit(&body.0).map(|row| vec![row]).map_err(|m| unexpected(&body.1, m))
+    }
+
+    async fn query_huawei(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
+        let profile = &target.profile;
+        let credentials = credentials(profile)?;
+        let default = huawei::default_endpoint(profile.provider, &target.service, &target.region);
+        let endpoint = endpoint(profile, &target.service, &default)?;
+        let project_id = self.project_id(target).await?;
+        let path = huawei::quota_path(&target.service, &project_id);
+        let body = self
+            .call_json(&target.region, |at, _nonce| {
+                huawei::signed_get(&endpoint, &path, &[], Some(&project_id), credentials, at)
+            })
+            .await?;
+        huawei::parse_quotas(&body.0).map_err(|m| unexpected(&body.1, m))
+    }
+
+    /// The profile's project id for the target's region: from the config, or looked up once
+    /// through IAM (`GET /v3/projects?name=REGION`) and shared by the region's services.
+    async fn project_id(&self, target: &Target) -> Result<String, Failure> {
+        let profile = &target.profile;
+        if let Some(id) = &profile.project_id {
+            return Ok(id.clone());
+        }
+        let cell = {
+            let mut cache = self.project_ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(cache.entry((profile.name.clone(), target.region.clone())).or_default())
+        };
+        cell.get_or_init(|| self.lookup_project_id(target)).await.clone()
+    }
+
+    async fn lookup_project_id(&self, target: &Target) -> Result<String, Failure> {
+        let profile = &target.profile;
+        let credentials = credentials(profile)?;
+        let default = huawei::default_endpoint(profile.provider, "iam", &target.region);
+        let endpoint = endpoint(profile, "iam", &default)?;
+        let query = vec![("name".to_string(), target.region.clone())];
+        let outcome = self
+            .call_json(&target.region, |at, _nonce| {
+                huawei::signed_get(&endpoint, "/v3/projects", &query, None, credentials, at)
+            })
+            .await;
+        let prefix = |mut failure: Failure| {
+            failure.message = format!("looking up the project id through IAM: {}", failure.message);
+            failure
+        };
+        let (body, exchange) = outcome.map_err(prefix)?;
+        let id = huawei::parse_project_id(&body, &target.region).map_err(|m| {
+            let mut failure = Failure::new(ErrorKind::Config, m);
+            failure.request_id = errors::header_request_id(&exchange);
+            failure
+        })?;
+        // The id goes into a URL path: an answer that is not a project id is refused.
+        validate_project_id(&id).map_err(|m| prefix(unexpected(&exchange, format!("IAM answered a bad project id: {m}"))))?;
+        log(1, || format!("{} {}: project id {id} (from IAM)", profile.name, target.region));
+        Ok(id)
+    }
+
+    /// One read with retries: `build` makes a freshly signed request for each attempt (a new
+    /// clock value and nonce), the answer must be a 2xx JSON document.
+    async fn call_json(
+        &self,
+        region: &str,
+        build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
+    ) -> Result<(Value, Exchange), Failure> {
+        let attempts = self.settings.retries + 1;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = {
+                // A permit per attempt, not per query: a query waiting out a backoff holds none.
+                let _permit = self.permits.acquire().await.map_err(|_| Failure::new(ErrorKind::Network, "shutting down"))?;
+                let nonce = uuid::Uuid::new_v4().to_string();
+                let request = build(jiff::Timestamp::now(), &nonce);
+                self.attempt(request, region).await
+            };
+            match result {
+                Ok(answer) => return Ok(answer),
+                Err(failure) if failure.retryable && attempt < attempts => {
+                    let delay = retry_delay(attempt, failure.retry_after);
+                    log(2, || {
+                        format!("{region}: attempt {attempt} failed ({}), retrying in {} ms", failure.kind, delay.as_millis())
+                    });
+                    tokio::time::sleep(delay).await;
+                }
+                Err(failure) => return Err(failure),
+            }
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::Request, region: &str) -> Result<(Value, Exchange), Failure> {
+        let started = Instant::now();
+        let method = request.method().clone();
+        let shown_url = http::redacted_url(request.url());
+        log(3, || format!("{method} {shown_url} [{}]", crate::log::redacted_headers(request.headers())));
+        let result = http::send(&self.client, request, self.settings.timeout).await;
+        let elapsed = started.elapsed().as_millis();
+        let exchange = match result {
+            Ok(exchange) => exchange,
+            Err(error) => {
+                log(2, || format!("{method} {shown_url} -> {error:?} after {elapsed} ms"));
+                return Err(Failure::from_transport(&error, self.settings.timeout));
+            }
+        };
+        log(2, || {
+            let id = errors::header_request_id(&exchange).unwrap_or_default();
+            format!("{method} {shown_url} -> {} in {elapsed} ms {id}", exchange.status)
+        });
+        if !(200..300).contains(&exchange.status) {
+            let _ = region;
+            return Err(errors::failure_from_status(&exchange));
+        }
+        if exchange.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Failure::bad_response(&exchange, "the answer has an empty body"));
+        }
+        match serde_json::from_slice::<Value>(&exchange.body) {
+            Ok(value) => Ok((value, exchange)),
+            Err(e) => {
+                let what = if e.is_eof() { "truncated JSON" } else { "not JSON" };
+                let message = format!("the answer is {what}: {}", errors::excerpt(&exchange.body));
+                Err(Failure::bad_response(&exchange, message))
+            }
+        }
+    }
+}
+
+/// Exponential backoff with jitter, or the server's `Retry-After` (capped).
+fn retry_delay(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    if let Some(wait) = retry_after {
+        return wait.min(RETRY_AFTER_CAP);
+    }
+    let step = BACKOFF_BASE.saturating_mul(1 << attempt.saturating_sub(1).min(10)).min(BACKOFF_CAP);
+    // "Equal jitter": half fixed, half random, so retries of many queries spread out.
+    step / 2 + step.mul_f64(fastrand::f64() / 2.0)
+}
+
+fn credentials(profile: &Profile) -> Result<&crate::config::Credentials, Failure> {
+    profile
+        .credentials
+        .as_ref()
+        .ok_or_else(|| Failure::new(ErrorKind::Config, format!("profile {} has no usable credentials", profile.name)))
+}
+
+/// The profile's override for `service`, or the default (built from a validated region).
+fn endpoint(profile: &Profile, service: &str, default: &str) -> Result<reqwest::Url, Failure> {
+    match profile.endpoints.get(service) {
+        Some(url) => Ok(url.clone()),
+        None => reqwest::Url::parse(default)
+            .map_err(|e| Failure::new(ErrorKind::Config, format!("bad default endpoint {default}: {e}"))),
+    }
+}
+
+/// A 2xx answer of the wrong shape: "unexpected response" naming the field.
+fn unexpected(exchange: &Exchange, message: String) -> Failure {
+    Failure::bad_response(exchange, format!("unexpected response: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_honours_retry_after() {
+        for attempt in 1..6 {
+            let delay = retry_delay(attempt, None);
+            let step = BACKOFF_BASE.saturating_mul(1 << (attempt - 1)).min(BACKOFF_CAP);
+            assert!(delay >= step / 2 && delay <= step, "{attempt}: {delay:?}");
+        }
+        assert_eq!(retry_delay(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(retry_delay(1, Some(Duration::from_secs(3600))), RETRY_AFTER_CAP);
+    }
+
+    #[test]
+    fn numbers_lenient_but_named() {
+        let object: Map<String, Value> = serde_json::from_str(r#"{"a":4,"b":"5","c":6.0,"d":"x","e":null,"f":true}"#).unwrap();
+        assert_eq!(number_field(&object, "a"), Ok(4));
+        assert_eq!(number_field(&object, "b"), Ok(5));
+        assert_eq!(number_field(&object, "c"), Ok(6));
+        assert!(number_field(&object, "d").unwrap_err().contains("`d`"));
+        assert!(number_field(&object, "e").is_err());
+        assert!(number_field(&object, "f").is_err());
+        assert_eq!(number_field(&object, "z").unwrap_err(), "field `z` is missing");
+    }
+}
