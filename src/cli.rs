@@ -16,7 +16,6 @@ use crate::output::Format;
         Queries every configured profile at once and prints one usage-versus-limit table (or JSON, \
         YAML, CSV, Prometheus text, a Nagios line). Without a subcommand, `headroom` runs `check`.\n\n\
         Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (a failed query, a config or usage error).",
-    args_conflicts_with_subcommands = true,
     disable_help_subcommand = true
 )]
 pub struct Cli {
@@ -90,7 +89,7 @@ pub enum ConfigCommand {
     Path,
 }
 
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone, Default, PartialEq)]
 pub struct CheckArgs {
     /// Only this profile (repeatable) [default: all]
     #[arg(short, long = "profile", value_name = "NAME")]

@@ -51,7 +51,12 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(path: Option<&Path>, message: impl Into<String>) -> ConfigError {
-        ConfigError { path: path.map(Path::to_path_buf), location: None, message: message.into(), hint: None }
+        ConfigError {
+            path: path.map(Path::to_path_buf),
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     fn at(mut self, location: Option<(usize, usize)>) -> ConfigError {
@@ -94,7 +99,13 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Self {
-        Defaults { warn: 80.0, crit: 95.0, timeout: Duration::from_secs(10), retries: 2, concurrency: 64 }
+        Defaults {
+            warn: 80.0,
+            crit: 95.0,
+            timeout: Duration::from_secs(10),
+            retries: 2,
+            concurrency: 64,
+        }
     }
 }
 
@@ -129,7 +140,10 @@ pub struct Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &crate::secret::mask_key_id(&self.access_key_id))
+            .field(
+                "access_key_id",
+                &crate::secret::mask_key_id(&self.access_key_id),
+            )
             .field("secret", &self.secret)
             .field("security_token", &self.security_token)
             .finish()
@@ -228,15 +242,25 @@ impl Config {
 
 impl ThresholdRule {
     fn matches(&self, profile: &str, service: &str, resource: &str) -> bool {
-        self.profile.as_deref().is_none_or(|p| wildcard_match(p, profile))
+        self.profile
+            .as_deref()
+            .is_none_or(|p| wildcard_match(p, profile))
             && wildcard_match(&self.service, service)
             && wildcard_match(&self.resource, resource)
     }
 
     fn specificity(&self) -> (bool, usize, usize) {
-        let parts = [self.profile.as_deref(), Some(&self.service), Some(&self.resource)];
+        let parts = [
+            self.profile.as_deref(),
+            Some(&self.service),
+            Some(&self.resource),
+        ];
         let exact = parts.iter().flatten().filter(|p| !p.contains('*')).count();
-        let literal_chars = parts.iter().flatten().map(|p| p.chars().filter(|&c| c != '*').count()).sum();
+        let literal_chars = parts
+            .iter()
+            .flatten()
+            .map(|p| p.chars().filter(|&c| c != '*').count())
+            .sum();
         (self.profile.is_some(), exact, literal_chars)
     }
 }
@@ -294,12 +318,16 @@ pub fn load(cli: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
         return from_environment(env);
     };
     match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_dir() => {
-            Err(ConfigError::new(Some(&path), "is a directory, not a config file"))
-        }
+        Ok(meta) if meta.is_dir() => Err(ConfigError::new(
+            Some(&path),
+            "is a directory, not a config file",
+        )),
         Ok(meta) if meta.len() > MAX_CONFIG_BYTES => Err(ConfigError::new(
             Some(&path),
-            format!("the file is {} bytes; a config is at most 1 MiB", meta.len()),
+            format!(
+                "the file is {} bytes; a config is at most 1 MiB",
+                meta.len()
+            ),
         )),
         Ok(_) => {
             let text = std::fs::read(&path)
@@ -313,12 +341,15 @@ pub fn load(cli: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
             Ok(config)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => from_environment(env),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::new(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ConfigError::new(Some(&path), "no such file").hint(
+                "create one with `headroom config init`, or check --config / $HEADROOM_CONFIG",
+            ))
+        }
+        Err(e) => Err(ConfigError::new(
             Some(&path),
-            "no such file",
-        )
-        .hint("create one with `headroom config init`, or check --config / $HEADROOM_CONFIG")),
-        Err(e) => Err(ConfigError::new(Some(&path), format!("cannot read it: {e}"))),
+            format!("cannot read it: {e}"),
+        )),
     }
 }
 
@@ -345,7 +376,9 @@ fn permission_warning(_path: &Path, _text: &str) -> Option<String> {
 }
 
 fn has_literal_secret(text: &str) -> bool {
-    let Ok(raw) = serde_yaml::from_str::<RawConfig>(text) else { return false };
+    let Ok(raw) = serde_yaml::from_str::<RawConfig>(text) else {
+        return false;
+    };
     raw.profiles.values().any(|p| {
         [&p.access_key_secret, &p.secret_key, &p.security_token]
             .into_iter()
@@ -363,9 +396,56 @@ struct RawConfig {
     #[serde(default)]
     defaults: Option<RawDefaults>,
     #[serde(default)]
-    profiles: BTreeMap<String, RawProfile>,
+    profiles: UniqueMap<RawProfile>,
     #[serde(default)]
-    thresholds: BTreeMap<String, RawThreshold>,
+    thresholds: UniqueMap<RawThreshold>,
+}
+
+/// A mapping that refuses a key given twice (YAML parsers keep the last one silently, which
+/// would hide a profile).
+struct UniqueMap<V>(BTreeMap<String, V>);
+
+impl<V> Default for UniqueMap<V> {
+    fn default() -> Self {
+        UniqueMap(BTreeMap::new())
+    }
+}
+
+impl<V> std::ops::Deref for UniqueMap<V> {
+    type Target = BTreeMap<String, V>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(UniqueMap::default())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -391,7 +471,7 @@ struct RawProfile {
     secret_key: Option<String>,
     project_id: Option<String>,
     services: Option<Vec<String>>,
-    endpoints: Option<BTreeMap<String, String>>,
+    endpoints: Option<UniqueMap<String>>,
 }
 
 #[derive(Deserialize)]
@@ -405,15 +485,41 @@ struct RawThreshold {
 
 /// Every key the file may hold, for "did you mean".
 const KNOWN_KEYS: &[&str] = &[
-    "defaults", "profiles", "thresholds", "warn", "crit", "timeout", "retries", "concurrency",
-    "provider", "region", "regions", "access_key_id", "access_key_secret", "security_token",
-    "access_key", "secret_key", "project_id", "services", "endpoints", "warn_left", "crit_left",
-    "smartag", "vpc", "vpn", "vpcep", "iam",
+    "defaults",
+    "profiles",
+    "thresholds",
+    "warn",
+    "crit",
+    "timeout",
+    "retries",
+    "concurrency",
+    "provider",
+    "region",
+    "regions",
+    "access_key_id",
+    "access_key_secret",
+    "security_token",
+    "access_key",
+    "secret_key",
+    "project_id",
+    "services",
+    "endpoints",
+    "warn_left",
+    "crit_left",
+    "smartag",
+    "vpc",
+    "vpn",
+    "vpcep",
+    "iam",
 ];
 
 /// Parses config text. `path` is only used in messages.
 pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(ConfigError::new(path, "the config file is empty")
             .at(Some((1, 1)))
             .hint("see config.example.yaml, or run `headroom config init --force` for a commented start"));
@@ -424,7 +530,7 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
     let thresholds = resolve_thresholds(&raw.thresholds, text, path)?;
 
     let mut profiles = Vec::new();
-    for (name, raw_profile) in &raw.profiles {
+    for (name, raw_profile) in raw.profiles.iter() {
         profiles.push(resolve_profile(name, raw_profile, text, path, env)?);
     }
     Ok(Config {
@@ -502,7 +608,13 @@ fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
                 return None;
             }
             let key = trimmed.trim_start_matches("- ");
-            let key = key.split(':').next().unwrap_or("").trim().trim_matches('"').trim_matches('\'');
+            let key = key
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"')
+                .trim_matches('\'');
             if key == *segment {
                 parent_indent = Some(indent);
                 found = Some((number + 1, indent + 1));
@@ -577,7 +689,8 @@ fn resolve_defaults(
 ) -> Result<Defaults, ConfigError> {
     let mut defaults = Defaults::default();
     let fail = |key: &str, message: String| {
-        ConfigError::new(path, format!("defaults.{key}: {message}")).at(locate(text, &["defaults", key]))
+        ConfigError::new(path, format!("defaults.{key}: {message}"))
+            .at(locate(text, &["defaults", key]))
     };
     if let Some(warn) = raw.warn {
         defaults.warn = check_percent(warn).map_err(|m| fail("warn", m))?;
@@ -593,7 +706,8 @@ fn resolve_defaults(
         defaults.retries = check_retries(retries).map_err(|m| fail("retries", m))?;
     }
     if let Some(concurrency) = raw.concurrency {
-        defaults.concurrency = check_concurrency(concurrency).map_err(|m| fail("concurrency", m))?;
+        defaults.concurrency =
+            check_concurrency(concurrency).map_err(|m| fail("concurrency", m))?;
     }
     Ok(defaults)
 }
@@ -607,7 +721,11 @@ pub fn check_percent(value: f64) -> Result<f64, String> {
 }
 
 pub fn check_retries(value: u32) -> Result<u32, String> {
-    if value <= 10 { Ok(value) } else { Err(format!("{value} retries is too many (at most 10)")) }
+    if value <= 10 {
+        Ok(value)
+    } else {
+        Err(format!("{value} retries is too many (at most 10)"))
+    }
 }
 
 pub fn check_concurrency(value: usize) -> Result<usize, String> {
@@ -621,7 +739,9 @@ pub fn check_concurrency(value: usize) -> Result<usize, String> {
 /// `500ms`, `2s`, `1m`: a whole number and a unit, between 1 ms and 1 hour.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let bad = || format!("`{text}` is not a duration; write it like 10s, 500ms or 1m");
     let number: u64 = number.parse().map_err(|_| bad())?;
@@ -640,9 +760,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`.
 pub fn display_duration(duration: Duration) -> String {
     let ms = duration.as_millis();
-    if ms % 60_000 == 0 {
+    if ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
@@ -665,18 +785,29 @@ fn resolve_thresholds(
             None => (None, key.as_str()),
         };
         let Some((service, resource)) = rest.split_once('/') else {
-            return Err(fail("a threshold key is `[profile:]service/resource`, e.g. `vpc/securityGroupRule`".into()));
+            return Err(fail(
+                "a threshold key is `[profile:]service/resource`, e.g. `vpc/securityGroupRule`"
+                    .into(),
+            ));
         };
         if service.is_empty() || resource.is_empty() || profile.as_deref() == Some("") {
-            return Err(fail("a threshold key is `[profile:]service/resource` with no empty part".into()));
+            return Err(fail(
+                "a threshold key is `[profile:]service/resource` with no empty part".into(),
+            ));
         }
         for (name, pct) in [("warn", value.warn), ("crit", value.crit)] {
             if let Some(pct) = pct {
                 check_percent(pct).map_err(|m| fail(format!("{name}: {m}")))?;
             }
         }
-        if value.warn.is_none() && value.crit.is_none() && value.warn_left.is_none() && value.crit_left.is_none() {
-            return Err(fail("set at least one of warn, crit, warn_left, crit_left".into()));
+        if value.warn.is_none()
+            && value.crit.is_none()
+            && value.warn_left.is_none()
+            && value.crit_left.is_none()
+        {
+            return Err(fail(
+                "set at least one of warn, crit, warn_left, crit_left".into(),
+            ));
         }
         rules.push(ThresholdRule {
             key: key.clone(),
@@ -698,7 +829,10 @@ pub fn validate_region(region: &str) -> Result<(), String> {
     let ok = region.len() <= 40
         && region.split('-').count() >= 2
         && region.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
         && region.starts_with(|c: char| c.is_ascii_lowercase());
     if ok {
@@ -716,7 +850,10 @@ pub fn validate_project_id(project_id: &str) -> Result<(), String> {
     if project_id.len() == 32 && project_id.chars().all(|c| c.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(format!("{} is not a project id (32 hexadecimal characters)", quoted(project_id)))
+        Err(format!(
+            "{} is not a project id (32 hexadecimal characters)",
+            quoted(project_id)
+        ))
     }
 }
 
@@ -733,7 +870,8 @@ pub fn quoted(value: &str) -> String {
 /// `https://` anywhere, `http://` only to a loopback address (for local testing); no user info,
 /// query or fragment; the path must be empty or `/`.
 pub fn validate_endpoint(value: &str) -> Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(value).map_err(|e| format!("{} is not a URL: {e}", quoted(value)))?;
+    let url =
+        reqwest::Url::parse(value).map_err(|e| format!("{} is not a URL: {e}", quoted(value)))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
@@ -743,16 +881,30 @@ pub fn validate_endpoint(value: &str) -> Result<reqwest::Url, String> {
                 quoted(value)
             ));
         }
-        other => return Err(format!("{} has scheme `{other}`; endpoints must be https://", quoted(value))),
+        other => {
+            return Err(format!(
+                "{} has scheme `{other}`; endpoints must be https://",
+                quoted(value)
+            ));
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("{} has no host", quoted(value)));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!("{} must not carry a user name or password", quoted(value)));
+        return Err(format!(
+            "{} must not carry a user name or password",
+            quoted(value)
+        ));
     }
-    if url.query().is_some() || url.fragment().is_some() || (url.path() != "/" && !url.path().is_empty()) {
-        return Err(format!("{} must be a bare origin like https://vpc.eu-de.otc.t-systems.com", quoted(value)));
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || (url.path() != "/" && !url.path().is_empty())
+    {
+        return Err(format!(
+            "{} must be a bare origin like https://vpc.eu-de.otc.t-systems.com",
+            quoted(value)
+        ));
     }
     Ok(url)
 }
@@ -782,7 +934,10 @@ fn resolve_profile(
             let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
             let mut err = ConfigError::new(
                 path,
-                format!("profile `{name}`: provider {} is not one of alibaba, huaweicloud, otc", quoted(other)),
+                format!(
+                    "profile `{name}`: provider {} is not one of alibaba, huaweicloud, otc",
+                    quoted(other)
+                ),
             )
             .at(locate(text, &["profiles", name, "provider"]).or(profile_location));
             if let Some(suggestion) = did_you_mean(other, &names) {
@@ -811,8 +966,15 @@ fn resolve_profile(
 }
 
 /// Fills in everything a profile needs; the first problem found makes the profile unusable.
-fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Result<(), ProfileProblem> {
-    let problem = |key: &str, message: String| ProfileProblem { key: key.to_string(), message };
+fn fill_profile(
+    profile: &mut Profile,
+    raw: &RawProfile,
+    env: &dyn Env,
+) -> Result<(), ProfileProblem> {
+    let problem = |key: &str, message: String| ProfileProblem {
+        key: key.to_string(),
+        message,
+    };
     let expand_key = |key: &str, value: &str| -> Result<(String, Vec<String>), ProfileProblem> {
         expand(value, env).map_err(|e| problem(key, e.to_string()))
     };
@@ -836,12 +998,20 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
         ),
     };
     if let Some((key, _)) = wrong_keys.iter().find(|(_, present)| *present) {
-        return Err(problem(key, format!("not a {} key; {right_hint}", profile.provider)));
+        return Err(problem(
+            key,
+            format!("not a {} key; {right_hint}", profile.provider),
+        ));
     }
 
     // Regions.
     let regions = match (&raw.region, &raw.regions) {
-        (Some(_), Some(_)) => return Err(problem("regions", "set `region` or `regions`, not both".into())),
+        (Some(_), Some(_)) => {
+            return Err(problem(
+                "regions",
+                "set `region` or `regions`, not both".into(),
+            ));
+        }
         (Some(region), None) => vec![expand_key("region", region)?.0],
         (None, Some(regions)) => {
             let mut out = Vec::new();
@@ -853,7 +1023,10 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
         (None, None) => Vec::new(),
     };
     if regions.is_empty() {
-        return Err(problem("region", "no region given; add `region: ...` or `regions: [...]`".into()));
+        return Err(problem(
+            "region",
+            "no region given; add `region: ...` or `regions: [...]`".into(),
+        ));
     }
     for region in &regions {
         validate_region(region).map_err(|m| problem("region", m))?;
@@ -867,16 +1040,26 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
         for service in services {
             let (service, _) = expand_key("services", service)?;
             if !known.contains(&service.as_str()) {
-                let hint = did_you_mean(&service, known).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = did_you_mean(&service, known)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 return Err(problem(
                     "services",
-                    format!("{} is not a {} service (known: {}){hint}", quoted(&service), profile.provider, known.join(", ")),
+                    format!(
+                        "{} is not a {} service (known: {}){hint}",
+                        quoted(&service),
+                        profile.provider,
+                        known.join(", ")
+                    ),
                 ));
             }
             chosen.push(service);
         }
         if chosen.is_empty() {
-            return Err(problem("services", "the list is empty; leave the key out to query every service".into()));
+            return Err(problem(
+                "services",
+                "the list is empty; leave the key out to query every service".into(),
+            ));
         }
         profile.services = dedup(chosen);
         profile.services_explicit = true;
@@ -888,10 +1071,17 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
         if profile.provider != Provider::Alibaba {
             allowed.push("iam");
         }
-        for (service, value) in endpoints {
+        for (service, value) in endpoints.iter() {
             let key = format!("endpoints.{service}");
             if !allowed.contains(&service.as_str()) {
-                return Err(problem(&key, format!("not a service of {} (known: {})", profile.provider, allowed.join(", "))));
+                return Err(problem(
+                    &key,
+                    format!(
+                        "not a service of {} (known: {})",
+                        profile.provider,
+                        allowed.join(", ")
+                    ),
+                ));
             }
             let (value, _) = expand_key(&key, value)?;
             let url = validate_endpoint(&value).map_err(|m| problem(&key, m))?;
@@ -920,7 +1110,11 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
     let mut read = |key: &str, raw: &Option<String>| -> Result<Option<String>, ProfileProblem> {
         let Some(raw) = raw else { return Ok(None) };
         let (value, names) = expand_key(key, raw)?;
-        let source = if names.is_empty() { CredentialSource::Inline } else { CredentialSource::Env(names) };
+        let source = if names.is_empty() {
+            CredentialSource::Inline
+        } else {
+            CredentialSource::Env(names)
+        };
         profile.credential_sources.push((key.to_string(), source));
         Ok(Some(value).filter(|v| !v.is_empty()))
     };
@@ -928,10 +1122,16 @@ fn fill_profile(profile: &mut Profile, raw: &RawProfile, env: &dyn Env) -> Resul
     let secret = read(secret_key, raw_secret)?;
     let token = read("security_token", &raw.security_token)?;
     let Some(id) = id else {
-        return Err(problem(id_key, "no access key id; set it (e.g. from an environment variable with ${VAR})".into()));
+        return Err(problem(
+            id_key,
+            "no access key id; set it (e.g. from an environment variable with ${VAR})".into(),
+        ));
     };
     let Some(secret) = secret else {
-        return Err(problem(secret_key, "no secret; set it (e.g. from an environment variable with ${VAR})".into()));
+        return Err(problem(
+            secret_key,
+            "no secret; set it (e.g. from an environment variable with ${VAR})".into(),
+        ));
     };
     validate_key_id(&id).map_err(|m| problem(id_key, m))?;
     profile.credentials = Some(Credentials {
@@ -972,12 +1172,20 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
     if set("ALIBABA_CLOUD_ACCESS_KEY_ID") || set("ALIBABA_CLOUD_ACCESS_KEY_SECRET") {
         let raw = RawProfile {
             provider: "alibaba".into(),
-            region: Some(if set("ALIBABA_CLOUD_REGION_ID") { "${ALIBABA_CLOUD_REGION_ID}" } else { "" }.into())
-                .filter(|r: &String| !r.is_empty()),
+            region: Some(
+                if set("ALIBABA_CLOUD_REGION_ID") {
+                    "${ALIBABA_CLOUD_REGION_ID}"
+                } else {
+                    ""
+                }
+                .into(),
+            )
+            .filter(|r: &String| !r.is_empty()),
             regions: None,
             access_key_id: Some("${ALIBABA_CLOUD_ACCESS_KEY_ID}".into()),
             access_key_secret: Some("${ALIBABA_CLOUD_ACCESS_KEY_SECRET}".into()),
-            security_token: set("ALIBABA_CLOUD_SECURITY_TOKEN").then(|| "${ALIBABA_CLOUD_SECURITY_TOKEN}".into()),
+            security_token: set("ALIBABA_CLOUD_SECURITY_TOKEN")
+                .then(|| "${ALIBABA_CLOUD_SECURITY_TOKEN}".into()),
             access_key: None,
             secret_key: None,
             project_id: None,
@@ -993,23 +1201,35 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
             regions: None,
             access_key_id: None,
             access_key_secret: None,
-            security_token: set("HUAWEICLOUD_SDK_SECURITY_TOKEN").then(|| "${HUAWEICLOUD_SDK_SECURITY_TOKEN}".into()),
+            security_token: set("HUAWEICLOUD_SDK_SECURITY_TOKEN")
+                .then(|| "${HUAWEICLOUD_SDK_SECURITY_TOKEN}".into()),
             access_key: Some("${HUAWEICLOUD_SDK_AK}".into()),
             secret_key: Some("${HUAWEICLOUD_SDK_SK}".into()),
-            project_id: set("HUAWEICLOUD_SDK_PROJECT_ID").then(|| "${HUAWEICLOUD_SDK_PROJECT_ID}".into()),
+            project_id: set("HUAWEICLOUD_SDK_PROJECT_ID")
+                .then(|| "${HUAWEICLOUD_SDK_PROJECT_ID}".into()),
             services: None,
             endpoints: None,
         };
-        profiles.push(env_profile("huaweicloud", &raw, env, "HUAWEICLOUD_SDK_REGION"));
+        profiles.push(env_profile(
+            "huaweicloud",
+            &raw,
+            env,
+            "HUAWEICLOUD_SDK_REGION",
+        ));
     }
     if profiles.is_empty() {
-        let path = default_config_path().map(|p| p.display().to_string()).unwrap_or_else(|| "the config path".into());
-        return Err(ConfigError::new(None, "no profiles configured: no config file and no provider credentials in the environment")
-            .hint(format!(
-                "run `headroom config init` to write a commented config to {path}, or set \
+        let path = default_config_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "the config path".into());
+        return Err(ConfigError::new(
+            None,
+            "no profiles configured: no config file and no provider credentials in the environment",
+        )
+        .hint(format!(
+            "run `headroom config init` to write a commented config to {path}, or set \
                  ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET or HUAWEICLOUD_SDK_AK/_SK; \
                  `headroom demo` shows the tool against a simulated cloud"
-            )));
+        )));
     }
     Ok(Config {
         origin: Origin::Environment,
@@ -1021,7 +1241,11 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
 }
 
 fn env_profile(name: &str, raw: &RawProfile, env: &dyn Env, region_var: &str) -> Profile {
-    let provider = if raw.provider == "alibaba" { Provider::Alibaba } else { Provider::Huaweicloud };
+    let provider = if raw.provider == "alibaba" {
+        Provider::Alibaba
+    } else {
+        Provider::Huaweicloud
+    };
     let mut profile = Profile {
         name: name.to_string(),
         provider,
@@ -1049,7 +1273,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     const GOOD: &str = "\
@@ -1079,14 +1306,22 @@ thresholds:
 
     #[test]
     fn parses_a_full_config() {
-        let config = parse(GOOD, Some(Path::new("c.yaml")), &env(&[("ALI_ID", "LTAIabc"), ("ALI_SECRET", "s")])).unwrap();
+        let config = parse(
+            GOOD,
+            Some(Path::new("c.yaml")),
+            &env(&[("ALI_ID", "LTAIabc"), ("ALI_SECRET", "s")]),
+        )
+        .unwrap();
         assert_eq!(config.defaults.warn, 70.0);
         assert_eq!(config.defaults.crit, 95.0);
         assert_eq!(config.defaults.timeout, Duration::from_secs(2));
         let ali = &config.profiles[0];
         assert_eq!(ali.regions, vec!["cn-shanghai", "cn-hongkong"]);
         assert!(ali.problem.is_none());
-        assert_eq!(ali.credential_sources[0].1, CredentialSource::Env(vec!["ALI_ID".into()]));
+        assert_eq!(
+            ali.credential_sources[0].1,
+            CredentialSource::Env(vec!["ALI_ID".into()])
+        );
         let hw = &config.profiles[1];
         assert_eq!(hw.services, vec!["vpc"]);
         assert!(hw.services_explicit);
@@ -1103,7 +1338,10 @@ thresholds:
         let t = config.thresholds_for("other", "vpc", "securityGroupRule");
         assert_eq!((t.warn, t.crit), (60.0, 90.0));
         let t = config.thresholds_for("ali", "smartag", "ccn");
-        assert_eq!((t.warn, t.crit, t.warn_left, t.crit_left), (70.0, 95.0, Some(2), Some(1)));
+        assert_eq!(
+            (t.warn, t.crit, t.warn_left, t.crit_left),
+            (70.0, 95.0, Some(2), Some(1))
+        );
         let t = config.thresholds_for("ali", "vpc", "subnet");
         assert_eq!((t.warn, t.crit), (70.0, 95.0));
     }
@@ -1113,7 +1351,10 @@ thresholds:
         let config = parse(GOOD, None, &env(&[("ALI_ID", "a")])).unwrap();
         let problem = config.profiles[0].problem.as_ref().unwrap();
         assert_eq!(problem.key, "access_key_secret");
-        assert_eq!(problem.message, "environment variable ALI_SECRET is not set");
+        assert_eq!(
+            problem.message,
+            "environment variable ALI_SECRET is not set"
+        );
     }
 
     #[test]
@@ -1121,7 +1362,11 @@ thresholds:
         let text = "profiles:\n  hw:\n    provider: otc\n    regoin: eu-de\n";
         let err = parse(text, Some(Path::new("c.yaml")), &env(&[])).unwrap_err();
         assert_eq!(err.location, Some((4, 5)));
-        assert!(err.message.contains("unknown field `regoin`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `regoin`"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.hint.as_deref(), Some("did you mean `region`?"));
         assert!(err.to_string().starts_with("c.yaml:4:5: "));
     }
@@ -1132,32 +1377,76 @@ thresholds:
         assert!(parse("# only a comment\n", None, &env(&[])).is_err());
         let err = parse("profiles: [\n", None, &env(&[])).unwrap_err();
         assert!(err.location.is_some());
-        let err = parse("profiles:\n  a:\n    provider: alibaba\n    regions: cn-shanghai\n", None, &env(&[])).unwrap_err();
+        let err = parse(
+            "profiles:\n  a:\n    provider: alibaba\n    regions: cn-shanghai\n",
+            None,
+            &env(&[]),
+        )
+        .unwrap_err();
         assert!(err.message.contains("invalid type"), "{}", err.message);
     }
 
     #[test]
     fn duplicate_keys_are_errors() {
-        let err = parse("profiles:\n  a:\n    provider: otc\n  a:\n    provider: otc\n", None, &env(&[])).unwrap_err();
+        let err = parse(
+            "profiles:\n  a:\n    provider: otc\n  a:\n    provider: otc\n",
+            None,
+            &env(&[]),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
+        assert!(err.location.is_some());
+        let err = parse(
+            "profiles:\n  a:\n    provider: otc\n    provider: otc\n",
+            None,
+            &env(&[]),
+        )
+        .unwrap_err();
         assert!(err.message.contains("duplicate"), "{}", err.message);
     }
 
     #[test]
     fn unknown_provider_suggests() {
-        let err = parse("profiles:\n  a:\n    provider: huawei\n", Some(Path::new("c")), &env(&[])).unwrap_err();
+        let err = parse(
+            "profiles:\n  a:\n    provider: huawei\n",
+            Some(Path::new("c")),
+            &env(&[]),
+        )
+        .unwrap_err();
         assert_eq!(err.location, Some((3, 5)));
         assert!(err.message.contains("profile `a`"));
     }
 
     #[test]
     fn hostile_regions_and_project_ids_are_refused() {
-        for region in ["eu-de/..", "..", "eu-de@evil.example", "evil.example", "eu de", "eu-dé", "eu-de:443", "EU-DE", "eu"] {
+        for region in [
+            "eu-de/..",
+            "..",
+            "eu-de@evil.example",
+            "evil.example",
+            "eu de",
+            "eu-dé",
+            "eu-de:443",
+            "EU-DE",
+            "eu",
+        ] {
             assert!(validate_region(region).is_err(), "{region}");
         }
-        for region in ["eu-de", "cn-north-4", "eu-west-101", "cn-shanghai-finance-1", "ap-southeast-1"] {
+        for region in [
+            "eu-de",
+            "cn-north-4",
+            "eu-west-101",
+            "cn-shanghai-finance-1",
+            "ap-southeast-1",
+        ] {
             assert!(validate_region(region).is_ok(), "{region}");
         }
-        for id in ["../0123456789abcdef0123456789abc", "0123456789abcdef0123456789abcdeg", "abc", "0123456789abcdef0123456789abcdef/"] {
+        for id in [
+            "../0123456789abcdef0123456789abc",
+            "0123456789abcdef0123456789abcdeg",
+            "abc",
+            "0123456789abcdef0123456789abcdef/",
+        ] {
             assert!(validate_project_id(id).is_err(), "{id}");
         }
         assert!(validate_project_id("0123456789abcdef0123456789abcdef").is_ok());
@@ -1210,13 +1499,19 @@ thresholds:
         assert_eq!(config.profiles[0].name, "alibaba");
         assert!(config.profiles[0].problem.is_none());
         let hw = &config.profiles[1];
-        assert_eq!(hw.problem.as_ref().unwrap().message, "no region; set HUAWEICLOUD_SDK_REGION");
+        assert_eq!(
+            hw.problem.as_ref().unwrap().message,
+            "no region; set HUAWEICLOUD_SDK_REGION"
+        );
         assert!(from_environment(&env(&[])).is_err());
     }
 
     #[test]
     fn locate_finds_nested_keys() {
-        assert_eq!(locate(GOOD, &["profiles", "hw", "project_id"]), Some((14, 5)));
+        assert_eq!(
+            locate(GOOD, &["profiles", "hw", "project_id"]),
+            Some((13, 5))
+        );
         assert_eq!(locate(GOOD, &["defaults", "timeout"]), Some((3, 3)));
         assert_eq!(locate(GOOD, &["profiles", "nope"]), None);
     }
@@ -1224,9 +1519,15 @@ thresholds:
     #[test]
     fn expansion() {
         let e = env(&[("A", "1"), ("B", "2")]);
-        assert_eq!(expand("x${A}y${B}$z", &e), Ok(("x1y2$z".into(), vec!["A".into(), "B".into()])));
+        assert_eq!(
+            expand("x${A}y${B}$z", &e),
+            Ok(("x1y2$z".into(), vec!["A".into(), "B".into()]))
+        );
         assert_eq!(expand("${C}", &e), Err(ExpandError::Unset("C".into())));
         assert_eq!(expand("${A", &e), Err(ExpandError::Unterminated));
-        assert_eq!(expand("${A B}", &e), Err(ExpandError::BadName("A B".into())));
+        assert_eq!(
+            expand("${A B}", &e),
+            Err(ExpandError::BadName("A B".into()))
+        );
     }
 }

@@ -69,11 +69,17 @@ pub async fn send(
     }
 }
 
-async fn exchange(client: &reqwest::Client, request: reqwest::Request) -> Result<Exchange, TransportError> {
+async fn exchange(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<Exchange, TransportError> {
     let mut response = client.execute(request).await.map_err(classify)?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+    {
         return Err(TransportError::TooLarge);
     }
     let mut body = Vec::new();
@@ -83,7 +89,11 @@ async fn exchange(client: &reqwest::Client, request: reqwest::Request) -> Result
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Exchange { status, headers, body })
+    Ok(Exchange {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn classify(error: reqwest::Error) -> TransportError {
@@ -111,7 +121,12 @@ fn describe(error: &reqwest::Error) -> String {
 
 /// A URL safe to log: the query parameters that carry secrets or signatures are replaced.
 pub fn redacted_url(url: &reqwest::Url) -> String {
-    const HIDDEN: &[&str] = &["Signature", "SecurityToken", "AccessKeyId", "security_token"];
+    const HIDDEN: &[&str] = &[
+        "Signature",
+        "SecurityToken",
+        "AccessKeyId",
+        "security_token",
+    ];
     let mut shown = url.clone();
     if url.query().is_some() {
         let pairs: Vec<(String, String)> = url

@@ -48,6 +48,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         }
     };
     log::set_verbosity(cli.global.verbose);
+    if cli.command.is_some() && cli.check != cli::CheckArgs::default() {
+        stderr_line(
+            "error: check options (like --output or --profile) go after the subcommand, or use them without one",
+        );
+        return EXIT_UNKNOWN;
+    }
     match dispatch(&cli) {
         Ok(code) => code,
         Err(error) => {
@@ -62,7 +68,9 @@ fn dispatch(cli: &Cli) -> CommandResult {
     let config_flag = global.config.as_deref();
     match &cli.command {
         Some(Command::Completions { shell }) => commands::completions::run(*shell),
-        Some(Command::Config(ConfigCommand::Path)) => commands::config_cmd::path(config_flag, &ProcessEnv),
+        Some(Command::Config(ConfigCommand::Path)) => {
+            commands::config_cmd::path(config_flag, &ProcessEnv)
+        }
         Some(Command::Config(ConfigCommand::Init { force })) => {
             commands::config_cmd::init(config_flag, &ProcessEnv, *force)
         }

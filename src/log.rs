@@ -29,8 +29,10 @@ pub fn redacted_headers(headers: &reqwest::header::HeaderMap) -> String {
         .iter()
         .map(|(name, value)| {
             let shown = if value.is_sensitive()
-                || matches!(name.as_str(), "authorization" | "x-security-token" | "x-auth-token")
-            {
+                || matches!(
+                    name.as_str(),
+                    "authorization" | "x-security-token" | "x-auth-token"
+                ) {
                 "(redacted)".to_string()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()

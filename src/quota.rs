@@ -7,7 +7,9 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 /// The cloud a profile talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Alibaba,
@@ -114,14 +116,21 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { warn: 80.0, crit: 95.0, warn_left: None, crit_left: None }
+        Thresholds {
+            warn: 80.0,
+            crit: 95.0,
+            warn_left: None,
+            crit_left: None,
+        }
     }
 }
 
 impl Thresholds {
     /// The status of `used` against `limit` (`None`: unlimited, always ok).
     pub fn status(&self, used: u64, limit: Option<u64>) -> Status {
-        let Some(limit) = limit else { return Status::Ok };
+        let Some(limit) = limit else {
+            return Status::Ok;
+        };
         match (self.crit_used(limit), self.warn_used(limit)) {
             (Some(crit), _) if used >= crit => Status::Critical,
             (_, Some(warn)) if used >= warn => Status::Warning,
@@ -152,7 +161,9 @@ fn threshold_used(limit: u64, pct: f64, left: Option<u64>) -> Option<u64> {
     } else {
         None
     };
-    let by_left = left.filter(|&n| n > 0).map(|n| (limit + 1).saturating_sub(n));
+    let by_left = left
+        .filter(|&n| n > 0)
+        .map(|n| (limit + 1).saturating_sub(n));
     match (by_pct, by_left) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -234,12 +245,20 @@ impl QuotaRow {
 
     /// The thresholds this row was judged by.
     pub fn thresholds(&self) -> Thresholds {
-        Thresholds { warn: self.warn, crit: self.crit, warn_left: self.warn_left, crit_left: self.crit_left }
+        Thresholds {
+            warn: self.warn,
+            crit: self.crit,
+            warn_left: self.warn_left,
+            crit_left: self.crit_left,
+        }
     }
 
     /// `profile/region/service/resource`, the row's name in Nagios perfdata and logs.
     pub fn label(&self) -> String {
-        format!("{}/{}/{}/{}", self.profile, self.region, self.service, self.resource)
+        format!(
+            "{}/{}/{}/{}",
+            self.profile, self.region, self.service, self.resource
+        )
     }
 }
 
@@ -329,7 +348,11 @@ pub struct Report {
 
 impl Report {
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary { total: self.rows.len(), failed_queries: self.errors.len(), ..Summary::default() };
+        let mut summary = Summary {
+            total: self.rows.len(),
+            failed_queries: self.errors.len(),
+            ..Summary::default()
+        };
         for row in &self.rows {
             match row.status {
                 Status::Ok => summary.ok += 1,
@@ -342,8 +365,17 @@ impl Report {
 
     /// The worst state: a critical quota beats a failed query, which beats a warning.
     pub fn overall(&self) -> Overall {
-        let rows = self.rows.iter().map(|row| Overall::from(row.status)).max().unwrap_or(Overall::Ok);
-        let errors = if self.errors.is_empty() { Overall::Ok } else { Overall::Unknown };
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| Overall::from(row.status))
+            .max()
+            .unwrap_or(Overall::Ok);
+        let errors = if self.errors.is_empty() {
+            Overall::Ok
+        } else {
+            Overall::Unknown
+        };
         rows.max(errors)
     }
 }
@@ -368,7 +400,12 @@ mod tests {
     use super::*;
 
     fn pct(warn: f64, crit: f64) -> Thresholds {
-        Thresholds { warn, crit, warn_left: None, crit_left: None }
+        Thresholds {
+            warn,
+            crit,
+            warn_left: None,
+            crit_left: None,
+        }
     }
 
     #[test]
@@ -390,7 +427,12 @@ mod tests {
 
     #[test]
     fn absolute_thresholds_count_what_is_left() {
-        let t = Thresholds { warn: 100.0, crit: 100.0, warn_left: Some(2), crit_left: Some(1) };
+        let t = Thresholds {
+            warn: 100.0,
+            crit: 100.0,
+            warn_left: Some(2),
+            crit_left: Some(1),
+        };
         assert_eq!(t.status(7, Some(10)), Status::Ok); // 3 left
         assert_eq!(t.status(9, Some(10)), Status::Warning); // 1 left: fewer than 2
         assert_eq!(t.status(10, Some(10)), Status::Critical); // 0 left: fewer than 1
@@ -400,14 +442,29 @@ mod tests {
 
     #[test]
     fn the_worse_of_percent_and_absolute_wins() {
-        let t = Thresholds { warn: 50.0, crit: 99.0, warn_left: None, crit_left: Some(5) };
+        let t = Thresholds {
+            warn: 50.0,
+            crit: 99.0,
+            warn_left: None,
+            crit_left: Some(5),
+        };
         assert_eq!(t.status(6, Some(10)), Status::Critical); // 4 left < 5
         assert_eq!(t.status(5, Some(10)), Status::Warning);
     }
 
     #[test]
     fn zero_limit_is_full() {
-        let row = QuotaRow::new("p", Provider::Otc, "eu-de", "vpc", "vpc", 0, Some(0), None, Thresholds::default());
+        let row = QuotaRow::new(
+            "p",
+            Provider::Otc,
+            "eu-de",
+            "vpc",
+            "vpc",
+            0,
+            Some(0),
+            None,
+            Thresholds::default(),
+        );
         assert_eq!(row.status, Status::Critical);
         assert_eq!(row.left, Some(0));
         assert_eq!(row.usage_percent, Some(100.0));

@@ -59,14 +59,30 @@ fn alibaba_rpc_v1_vectors() {
         assert_eq!(ours, theirs, "{id}: signed parameter set");
 
         let canonical = alibaba::canonicalized_query(&params);
-        assert_eq!(canonical, v["canonicalized_query_string"].as_str().unwrap(), "{id}: canonical");
+        assert_eq!(
+            canonical,
+            v["canonicalized_query_string"].as_str().unwrap(),
+            "{id}: canonical"
+        );
         let sts = alibaba::string_to_sign(i["http_method"].as_str().unwrap(), &canonical);
-        assert_eq!(sts, v["string_to_sign"].as_str().unwrap(), "{id}: string to sign");
+        assert_eq!(
+            sts,
+            v["string_to_sign"].as_str().unwrap(),
+            "{id}: string to sign"
+        );
         let signature = alibaba::signature(i["access_key_secret"].as_str().unwrap(), &sts);
-        assert_eq!(signature, v["signature"].as_str().unwrap(), "{id}: signature");
+        assert_eq!(
+            signature,
+            v["signature"].as_str().unwrap(),
+            "{id}: signature"
+        );
 
         // What goes on the wire carries the same parameters and signature as the SDK's URL.
-        if i["user_body_params_in_order_given"].as_array().unwrap().is_empty() {
+        if i["user_body_params_in_order_given"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+        {
             let query = alibaba::signed_query(
                 i["http_method"].as_str().unwrap(),
                 &params,
@@ -123,7 +139,9 @@ fn huawei_sdk_hmac_sha256_vectors() {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
             .map(|(_, v)| v.as_str());
-        let adds_unsigned = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-sdk-content-sha256"));
+        let adds_unsigned = headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("x-sdk-content-sha256"));
         assert_eq!(
             huawei::wants_unsigned_payload(content_type) && !body.is_empty(),
             adds_unsigned,
@@ -137,16 +155,45 @@ fn huawei_sdk_hmac_sha256_vectors() {
             body,
         };
         let date = i["x_sdk_date"].as_str().unwrap();
-        let signed = huawei::sign(&request, date, i["ak"].as_str().unwrap(), i["sk"].as_str().unwrap());
-        assert_eq!(signed.canonical_request, v["canonical_request"].as_str().unwrap(), "{id}: canonical request");
-        assert_eq!(signed.string_to_sign, v["string_to_sign"].as_str().unwrap(), "{id}: string to sign");
-        assert_eq!(signed.signed_headers, v["signed_headers"].as_str().unwrap(), "{id}: signed headers");
-        assert_eq!(signed.signature, v["signature"].as_str().unwrap(), "{id}: signature");
-        assert_eq!(signed.authorization, v["authorization"].as_str().unwrap(), "{id}: authorization");
+        let signed = huawei::sign(
+            &request,
+            date,
+            i["ak"].as_str().unwrap(),
+            i["sk"].as_str().unwrap(),
+        );
+        assert_eq!(
+            signed.canonical_request,
+            v["canonical_request"].as_str().unwrap(),
+            "{id}: canonical request"
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            v["string_to_sign"].as_str().unwrap(),
+            "{id}: string to sign"
+        );
+        assert_eq!(
+            signed.signed_headers,
+            v["signed_headers"].as_str().unwrap(),
+            "{id}: signed headers"
+        );
+        assert_eq!(
+            signed.signature,
+            v["signature"].as_str().unwrap(),
+            "{id}: signature"
+        );
+        assert_eq!(
+            signed.authorization,
+            v["authorization"].as_str().unwrap(),
+            "{id}: authorization"
+        );
 
         // The query headroom sends is the canonical one; it must match the SDK's wire query.
         let url = v["final_request"]["url"].as_str().unwrap();
         let wire_query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-        assert_eq!(huawei::canonical_query(&query), wire_query, "{id}: wire query");
+        assert_eq!(
+            huawei::canonical_query(&query),
+            wire_query,
+            "{id}: wire query"
+        );
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crate::cli::{CheckArgs, GlobalArgs, SortOrder};
-use crate::commands::{AppError, CommandResult, stderr_line, stdout_write, terminal_width, use_color, write_atomically};
+use crate::commands::{
+    AppError, CommandResult, stderr_line, stdout_write, terminal_width, use_color, write_atomically,
+};
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
 use crate::output::{self, Format, RenderOptions};
 use crate::providers::{Answer, Engine, Settings, Target, huawei};
@@ -21,15 +23,23 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> Comm
     }
 
     let engine = Engine::new(settings).map_err(AppError::Other)?;
-    let progress = crate::progress::Progress::start(plan.targets.len(), args.output.unwrap_or(Format::Table), global);
+    let progress = crate::progress::Progress::start(
+        plan.targets.len(),
+        args.output.unwrap_or(Format::Table),
+        global,
+    );
     let answers = engine.query_all(plan.targets).await;
-    drop(progress);
+    progress.finish();
 
     let report = build_report(config, args, cli_thresholds, answers, plan.errors);
     let format = args.output.unwrap_or(Format::Table);
     let options = RenderOptions {
         color: format == Format::Table && args.output_file.is_none() && use_color(global.color),
-        width: if args.output_file.is_none() { terminal_width() } else { None },
+        width: if args.output_file.is_none() {
+            terminal_width()
+        } else {
+            None
+        },
     };
     let mut rendered = Vec::new();
     output::render(format, &report, &options, &mut rendered)
@@ -52,14 +62,16 @@ fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, AppError> {
         concurrency: config.defaults.concurrency,
     };
     if let Some(timeout) = &args.timeout {
-        settings.timeout = config::parse_duration(timeout).map_err(|m| AppError::usage(format!("--timeout: {m}")))?;
+        settings.timeout = config::parse_duration(timeout)
+            .map_err(|m| AppError::usage(format!("--timeout: {m}")))?;
     }
     if let Some(retries) = args.retries {
-        settings.retries = config::check_retries(retries).map_err(|m| AppError::usage(format!("--retries: {m}")))?;
+        settings.retries = config::check_retries(retries)
+            .map_err(|m| AppError::usage(format!("--retries: {m}")))?;
     }
     if let Some(concurrency) = args.concurrency {
-        settings.concurrency =
-            config::check_concurrency(concurrency).map_err(|m| AppError::usage(format!("--concurrency: {m}")))?;
+        settings.concurrency = config::check_concurrency(concurrency)
+            .map_err(|m| AppError::usage(format!("--concurrency: {m}")))?;
     }
     Ok(settings)
 }
@@ -78,7 +90,11 @@ fn cli_thresholds(args: &CheckArgs) -> Result<CliThresholds, AppError> {
             .map(|v| config::check_percent(v).map_err(|m| AppError::usage(format!("{flag}: {m}"))))
             .transpose()
     };
-    Ok(CliThresholds { warn: check("--warn", args.warn)?, crit: check("--crit", args.crit)?, need: args.need })
+    Ok(CliThresholds {
+        warn: check("--warn", args.warn)?,
+        crit: check("--crit", args.crit)?,
+        need: args.need,
+    })
 }
 
 /// The queries to send, the config problems that replace some of them, and notes.
@@ -97,7 +113,10 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                 Some(name) => format!("did you mean `{name}`? (`headroom profiles` lists them)"),
                 None => format!("known profiles: {}", names.join(", ")),
             };
-            return Err(AppError::usage_hint(format!("unknown profile {}", config::quoted(wanted)), hint));
+            return Err(AppError::usage_hint(
+                format!("unknown profile {}", config::quoted(wanted)),
+                hint,
+            ));
         }
     }
     let mut providers = Vec::new();
@@ -119,14 +138,21 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                 || "services are smartag, vpc, vpn and vpcep".to_string(),
                 |s| format!("did you mean `{s}`?"),
             );
-            return Err(AppError::usage_hint(format!("--service: unknown service {}", config::quoted(wanted)), hint));
+            return Err(AppError::usage_hint(
+                format!("--service: unknown service {}", config::quoted(wanted)),
+                hint,
+            ));
         }
     }
     for region in &args.regions {
         config::validate_region(region).map_err(|m| AppError::usage(format!("--region: {m}")))?;
     }
 
-    let mut plan = Plan { targets: Vec::new(), errors: Vec::new(), notes: Vec::new() };
+    let mut plan = Plan {
+        targets: Vec::new(),
+        errors: Vec::new(),
+        notes: Vec::new(),
+    };
     let selected: Vec<&Profile> = config
         .profiles
         .iter()
@@ -134,7 +160,9 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         .filter(|p| providers.is_empty() || providers.contains(&p.provider))
         .collect();
     if selected.is_empty() {
-        return Err(AppError::usage("no profile matches --profile/--provider; `headroom profiles` lists them"));
+        return Err(AppError::usage(
+            "no profile matches --profile/--provider; `headroom profiles` lists them",
+        ));
     }
     for profile in selected {
         let services: Vec<&String> = profile
@@ -146,11 +174,19 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
             continue;
         }
         if let Some(problem) = &profile.problem {
-            let where_ = profile.location.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+            let where_ = profile
+                .location
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
             plan.errors.push(QueryError {
                 profile: profile.name.clone(),
                 provider: profile.provider,
-                region: profile.regions.first().cloned().unwrap_or_else(|| "-".into()),
+                region: profile
+                    .regions
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "-".into()),
                 service: "-".into(),
                 kind: ErrorKind::Config,
                 http_status: None,
@@ -160,11 +196,16 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
             });
             continue;
         }
-        let regions = if args.regions.is_empty() { &profile.regions } else { &args.regions };
+        let regions = if args.regions.is_empty() {
+            &profile.regions
+        } else {
+            &args.regions
+        };
         let shared = Arc::new(profile.clone());
         for region in regions {
             for service in &services {
-                let offered = huawei::offers(profile.provider, service, region) || profile.endpoints.contains_key(*service);
+                let offered = huawei::offers(profile.provider, service, region)
+                    || profile.endpoints.contains_key(*service);
                 if !offered {
                     let message = format!("{} {region} offers no {service} API", profile.provider);
                     if profile.services_explicit || args.services.contains(service) {
@@ -180,7 +221,10 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                             request_id: None,
                         });
                     } else {
-                        plan.notes.push(format!("{}: skipping {service} in {region} ({message})", profile.name));
+                        plan.notes.push(format!(
+                            "{}: skipping {service} in {region} ({message})",
+                            profile.name
+                        ));
                     }
                     continue;
                 }
@@ -219,10 +263,16 @@ fn build_report(
         match answer.outcome {
             Ok(parsed) => {
                 for quota in parsed {
-                    if !args.resources.is_empty() && !args.resources.iter().any(|r| wildcard_match(r, &quota.resource)) {
+                    if !args.resources.is_empty()
+                        && !args
+                            .resources
+                            .iter()
+                            .any(|r| wildcard_match(r, &quota.resource))
+                    {
                         continue;
                     }
-                    let mut thresholds = config.thresholds_for(&profile.name, &target.service, &quota.resource);
+                    let mut thresholds =
+                        config.thresholds_for(&profile.name, &target.service, &quota.resource);
                     if let Some(warn) = cli.warn {
                         thresholds.warn = warn;
                     }
@@ -273,7 +323,12 @@ fn build_report(
 
 fn sort_rows(rows: &mut [QuotaRow], order: SortOrder) {
     let by_name = |a: &QuotaRow, b: &QuotaRow| {
-        (&a.profile, &a.region, &a.service, &a.resource).cmp(&(&b.profile, &b.region, &b.service, &b.resource))
+        (&a.profile, &a.region, &a.service, &a.resource).cmp(&(
+            &b.profile,
+            &b.region,
+            &b.service,
+            &b.resource,
+        ))
     };
     match order {
         SortOrder::Name => rows.sort_by(by_name),

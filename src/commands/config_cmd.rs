@@ -11,18 +11,25 @@ pub const STARTER: &str = include_str!("../../config.example.yaml");
 
 pub fn path(cli: Option<&Path>, env: &dyn Env) -> CommandResult {
     let Some((path, _)) = config_path(cli, env) else {
-        return Err(AppError::Other("no config directory on this system; use --config PATH".into()));
+        return Err(AppError::Other(
+            "no config directory on this system; use --config PATH".into(),
+        ));
     };
     stdout_write(format!("{}\n", path.display()).as_bytes())?;
     if !path.exists() {
-        stderr_line(&format!("note: {} does not exist yet; `headroom config init` writes it", path.display()));
+        stderr_line(&format!(
+            "note: {} does not exist yet; `headroom config init` writes it",
+            path.display()
+        ));
     }
     Ok(0)
 }
 
 pub fn init(cli: Option<&Path>, env: &dyn Env, force: bool) -> CommandResult {
     let Some((path, _)) = config_path(cli, env) else {
-        return Err(AppError::Other("no config directory on this system; use --config PATH".into()));
+        return Err(AppError::Other(
+            "no config directory on this system; use --config PATH".into(),
+        ));
     };
     if path.exists() && !force {
         return Err(AppError::usage_hint(

@@ -9,14 +9,17 @@ use crate::config::ProcessEnv;
 use crate::fake::{FakeCloud, demo_config_yaml};
 
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> CommandResult {
-    let cloud = FakeCloud::demo()
-        .start()
-        .await
-        .map_err(|e| AppError::Other(format!("cannot start the simulated cloud on 127.0.0.1: {e}")))?;
+    let cloud = FakeCloud::demo().start().await.map_err(|e| {
+        AppError::Other(format!(
+            "cannot start the simulated cloud on 127.0.0.1: {e}"
+        ))
+    })?;
     let text = demo_config_yaml(&cloud);
     let config = crate::config::parse(&text, Some(Path::new("(demo config)")), &ProcessEnv)?;
     if !global.quiet {
-        stderr_line("headroom demo: the data below is SIMULATED (a built-in fake cloud on 127.0.0.1), not from a real account");
+        stderr_line(
+            "headroom demo: the data below is SIMULATED (a built-in fake cloud on 127.0.0.1), not from a real account",
+        );
     }
     check::run(global, args, &config).await
 }

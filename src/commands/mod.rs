@@ -20,7 +20,10 @@ use crate::config::ConfigError;
 #[derive(Debug)]
 pub enum AppError {
     /// The command line asks for something impossible (an unknown profile, a bad value).
-    Usage { message: String, hint: Option<String> },
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
     Config(ConfigError),
     /// Anything else that stops the run: an unwritable output file, no runtime.
     Other(String),
@@ -28,11 +31,17 @@ pub enum AppError {
 
 impl AppError {
     pub fn usage(message: impl Into<String>) -> AppError {
-        AppError::Usage { message: message.into(), hint: None }
+        AppError::Usage {
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> AppError {
-        AppError::Usage { message: message.into(), hint: Some(hint.into()) }
+        AppError::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
     }
 }
 
@@ -99,15 +108,21 @@ pub fn terminal_width() -> Option<u16> {
 /// then renamed over the target, so a reader (node_exporter's textfile collector) never sees
 /// half a file and a failed write leaves the old file as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let fail = |what: &str, e: io::Error| AppError::Other(format!("cannot write {}: {what}: {e}", path.display()));
+    let fail = |what: &str, e: io::Error| {
+        AppError::Other(format!("cannot write {}: {what}: {e}", path.display()))
+    };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| AppError::Other(format!("cannot write {}: not a file name", path.display())))?;
-    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let name = path.file_name().ok_or_else(|| {
+        AppError::Other(format!("cannot write {}: not a file name", path.display()))
+    })?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)

@@ -7,7 +7,15 @@ use crate::config::{Config, Origin};
 pub fn run(config: &Config) -> CommandResult {
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::NOTHING);
-    table.set_header(["PROFILE", "PROVIDER", "REGIONS", "SERVICES", "KEY ID", "CREDENTIALS", "STATUS"]);
+    table.set_header([
+        "PROFILE",
+        "PROVIDER",
+        "REGIONS",
+        "SERVICES",
+        "KEY ID",
+        "CREDENTIALS",
+        "STATUS",
+    ]);
     for profile in &config.profiles {
         let sources = if profile.credential_sources.is_empty() {
             "-".to_string()
@@ -19,15 +27,19 @@ pub fn run(config: &Config) -> CommandResult {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let key_id = profile
-            .credentials
-            .as_ref()
-            .map_or_else(|| "-".to_string(), |c| crate::secret::mask_key_id(&c.access_key_id));
+        let key_id = profile.credentials.as_ref().map_or_else(
+            || "-".to_string(),
+            |c| crate::secret::mask_key_id(&c.access_key_id),
+        );
         let status = match &profile.problem {
             Some(problem) => format!("unusable: {problem}"),
             None => "ok".to_string(),
         };
-        let regions = if profile.regions.is_empty() { "-".to_string() } else { profile.regions.join(",") };
+        let regions = if profile.regions.is_empty() {
+            "-".to_string()
+        } else {
+            profile.regions.join(",")
+        };
         table.add_row([
             profile.name.clone(),
             profile.provider.to_string(),
@@ -38,6 +50,10 @@ pub fn run(config: &Config) -> CommandResult {
             status,
         ]);
     }
+    let last = table.column_count().saturating_sub(1);
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if index == last { 0 } else { 2 }));
+    }
     let origin = match &config.origin {
         Origin::File(path) => format!("from {}", path.display()),
         Origin::Environment => "from the environment (no config file)".to_string(),
@@ -47,7 +63,11 @@ pub fn run(config: &Config) -> CommandResult {
         text.push_str(line.trim_end());
         text.push('\n');
     }
-    text.push_str(&format!("{} profiles {origin}\n", config.profiles.len()));
+    let count = config.profiles.len();
+    text.push_str(&format!(
+        "{count} profile{} {origin}\n",
+        if count == 1 { "" } else { "s" }
+    ));
     stdout_write(text.as_bytes())?;
     Ok(0)
 }

@@ -126,8 +126,9 @@ fn usage(pct: Option<f64>, bars: bool) -> String {
     }
     // `as` saturates and maps NaN to 0, so no input can make the bar longer than ten.
     let filled = ((pct / 10.0).round().max(0.0) as usize).min(BAR_CELLS);
+    // The percentage is padded to `100.0` so that the bars of a right-aligned column line up.
     format!(
-        "{}{} {}%",
+        "{}{} {:>5}%",
         "█".repeat(filled),
         "░".repeat(BAR_CELLS - filled),
         percent(pct)
@@ -270,11 +271,11 @@ mod tests {
 
     #[test]
     fn bars() {
-        assert_eq!(usage(Some(72.0), true), "███████░░░ 72.0%");
-        assert_eq!(usage(Some(0.0), true), "░░░░░░░░░░ 0.0%");
+        assert_eq!(usage(Some(72.0), true), "███████░░░  72.0%");
+        assert_eq!(usage(Some(0.0), true), "░░░░░░░░░░   0.0%");
         assert_eq!(usage(Some(100.0), true), "██████████ 100.0%");
         assert_eq!(usage(Some(2500.0), true), "██████████ 2500.0%");
-        assert_eq!(usage(Some(f64::NAN), true), "░░░░░░░░░░ NaN%");
+        assert_eq!(usage(Some(f64::NAN), true), "░░░░░░░░░░   NaN%");
         assert_eq!(usage(None, true), "unlimited");
         assert_eq!(usage(Some(72.0), false), "72.0%");
     }

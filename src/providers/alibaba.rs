@@ -17,6 +17,7 @@ pub fn default_endpoint(region: &str) -> String {
 
 /// A signed RPC request: every parameter and the signature in the query string, empty body.
 /// `at` and `nonce` are fresh for every attempt, retries included.
+#[allow(clippy::too_many_arguments)] // each is one independent input of the signature
 pub fn request(
     method: reqwest::Method,
     endpoint: &reqwest::Url,
@@ -88,10 +89,14 @@ pub fn parse_described(body: &Value) -> Result<Vec<FoundNetwork>, String> {
         .get("CloudConnectNetworks")
         .and_then(|n| n.get("CloudConnectNetwork"))
         .ok_or("field `CloudConnectNetworks.CloudConnectNetwork` is missing")?;
-    let list = list.as_array().ok_or("field `CloudConnectNetworks.CloudConnectNetwork` is not a list")?;
+    let list = list
+        .as_array()
+        .ok_or("field `CloudConnectNetworks.CloudConnectNetwork` is not a list")?;
     let mut found = Vec::new();
     for entry in list {
-        let object = entry.as_object().ok_or("a network entry is not an object")?;
+        let object = entry
+            .as_object()
+            .ok_or("a network entry is not an object")?;
         found.push(FoundNetwork {
             ccn_id: text_field(object, "CcnId").ok_or("a network has no `CcnId`")?,
             name: text_field(object, "Name").unwrap_or_default(),
@@ -108,8 +113,12 @@ mod tests {
 
     #[test]
     fn reads_the_documented_answer() {
-        let row = parse_use_limit(&json!({"RequestId":"BCD0","TotalAmount":10,"UsedAmount":6})).unwrap();
-        assert_eq!((row.resource.as_str(), row.used, row.limit), ("ccn", 6, Some(10)));
+        let row =
+            parse_use_limit(&json!({"RequestId":"BCD0","TotalAmount":10,"UsedAmount":6})).unwrap();
+        assert_eq!(
+            (row.resource.as_str(), row.used, row.limit),
+            ("ccn", 6, Some(10))
+        );
     }
 
     #[test]
@@ -120,7 +129,10 @@ mod tests {
 
     #[test]
     fn names_the_missing_or_bad_field() {
-        assert_eq!(parse_use_limit(&json!({"TotalAmount":10})).unwrap_err(), "field `UsedAmount` is missing");
+        assert_eq!(
+            parse_use_limit(&json!({"TotalAmount":10})).unwrap_err(),
+            "field `UsedAmount` is missing"
+        );
         assert_eq!(
             parse_use_limit(&json!({"TotalAmount":10,"UsedAmount":"many"})).unwrap_err(),
             "field `UsedAmount` is not a number: \"many\""

@@ -51,11 +51,22 @@ impl Failure {
     pub fn from_transport(error: &TransportError, timeout: Duration) -> Failure {
         let maybe_delivered = error.maybe_delivered();
         let (kind, message, retryable) = match error {
-            TransportError::Connect(cause) => (ErrorKind::Network, format!("could not connect: {cause}"), true),
-            TransportError::Network(cause) => (ErrorKind::Network, format!("the connection failed: {cause}"), true),
+            TransportError::Connect(cause) => (
+                ErrorKind::Network,
+                format!("could not connect: {cause}"),
+                true,
+            ),
+            TransportError::Network(cause) => (
+                ErrorKind::Network,
+                format!("the connection failed: {cause}"),
+                true,
+            ),
             TransportError::Timeout => (
                 ErrorKind::Timeout,
-                format!("no complete answer within {}", crate::config::display_duration(timeout)),
+                format!(
+                    "no complete answer within {}",
+                    crate::config::display_duration(timeout)
+                ),
                 false,
             ),
             TransportError::TooLarge => (
@@ -64,7 +75,11 @@ impl Failure {
                 false,
             ),
         };
-        Failure { retryable, maybe_delivered, ..Failure::new(kind, message) }
+        Failure {
+            retryable,
+            maybe_delivered,
+            ..Failure::new(kind, message)
+        }
     }
 }
 
@@ -94,14 +109,20 @@ pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
 
 fn code_and_message(value: &Value) -> Option<ErrorBody> {
     let object = value.as_object()?;
-    const SHAPES: [(&str, &str); 3] = [("error_code", "error_msg"), ("code", "message"), ("Code", "Message")];
+    const SHAPES: [(&str, &str); 3] = [
+        ("error_code", "error_msg"),
+        ("code", "message"),
+        ("Code", "Message"),
+    ];
     SHAPES.iter().find_map(|(code_key, message_key)| {
         let code = object.get(*code_key).and_then(text);
         let message = object.get(*message_key).and_then(text);
         (code.is_some() || message.is_some()).then(|| ErrorBody {
             code,
             message,
-            request_id: ["request_id", "RequestId"].iter().find_map(|key| object.get(*key).and_then(text)),
+            request_id: ["request_id", "RequestId"]
+                .iter()
+                .find_map(|key| object.get(*key).and_then(text)),
         })
     })
 }
@@ -134,7 +155,10 @@ pub fn failure_from_status(exchange: &Exchange) -> Failure {
         None if readable => String::new(),
         None => unreadable_message(exchange),
     };
-    let request_id = body.request_id.map(|id| sanitize(&id, 100)).or_else(|| header_request_id(exchange));
+    let request_id = body
+        .request_id
+        .map(|id| sanitize(&id, 100))
+        .or_else(|| header_request_id(exchange));
     let (kind, retryable) = classify(status, code.as_deref(), readable);
     let retry_after = exchange.header("retry-after").and_then(parse_retry_after);
     Failure {
@@ -180,11 +204,16 @@ pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorK
 
 /// Codes that mean the credentials or the signature were rejected, whatever the HTTP status.
 fn is_auth_code(code: &str) -> bool {
-    matches!(code, "SignatureDoesNotMatch" | "IncompleteSignature" | "SignatureNonceUsed")
-        || code.starts_with("InvalidAccessKeyId")
+    matches!(
+        code,
+        "SignatureDoesNotMatch" | "IncompleteSignature" | "SignatureNonceUsed"
+    ) || code.starts_with("InvalidAccessKeyId")
         || code.starts_with("InvalidSecurityToken")
         || code.starts_with("InvalidTimeStamp")
-        || matches!(code, "APIGW.0301" | "APIGW.0302" | "APIGW.0303" | "APIGW.0304" | "APIGW.0305" | "APIGW.0307")
+        || matches!(
+            code,
+            "APIGW.0301" | "APIGW.0302" | "APIGW.0303" | "APIGW.0304" | "APIGW.0305" | "APIGW.0307"
+        )
 }
 
 /// `Retry-After` in seconds (HTTP dates are rare from these APIs and are ignored).
@@ -195,7 +224,10 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 fn unreadable_message(exchange: &Exchange) -> String {
     let status = exchange.status;
     if (300..400).contains(&status) {
-        let location = exchange.header("location").map(|l| sanitize(l, 120)).unwrap_or_default();
+        let location = exchange
+            .header("location")
+            .map(|l| sanitize(l, 120))
+            .unwrap_or_default();
         return format!("redirected to {location:?}; redirects are not followed");
     }
     let excerpt = excerpt(&exchange.body);
@@ -254,18 +286,52 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        Exchange { status, headers: map, body: body.as_bytes().to_vec() }
+        Exchange {
+            status,
+            headers: map,
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn every_documented_error_shape() {
         let cases = [
-            (r#"{"RequestId":"r1","HostId":"h","Code":"Forbidden.RAM","Message":"no","Recommend":"x"}"#, "Forbidden.RAM", "no", Some("r1")),
-            (r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM","request_id":"r2"}"#, "APIGW.0301", "Incorrect IAM", Some("r2")),
-            (r#"{"code":"VPC.1207","message":"bad type"}"#, "VPC.1207", "bad type", None),
-            (r#"{"error":{"code":"VPN.0001","message":"m"}}"#, "VPN.0001", "m", None),
-            (r#"{"error":{"error_code":"EndPoint.0002","error_msg":"m2"}}"#, "EndPoint.0002", "m2", None),
-            (r#"{"NeutronError":{"type":"X","message":"neutron","code":"VPC.0001"}}"#, "VPC.0001", "neutron", None),
+            (
+                r#"{"RequestId":"r1","HostId":"h","Code":"Forbidden.RAM","Message":"no","Recommend":"x"}"#,
+                "Forbidden.RAM",
+                "no",
+                Some("r1"),
+            ),
+            (
+                r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM","request_id":"r2"}"#,
+                "APIGW.0301",
+                "Incorrect IAM",
+                Some("r2"),
+            ),
+            (
+                r#"{"code":"VPC.1207","message":"bad type"}"#,
+                "VPC.1207",
+                "bad type",
+                None,
+            ),
+            (
+                r#"{"error":{"code":"VPN.0001","message":"m"}}"#,
+                "VPN.0001",
+                "m",
+                None,
+            ),
+            (
+                r#"{"error":{"error_code":"EndPoint.0002","error_msg":"m2"}}"#,
+                "EndPoint.0002",
+                "m2",
+                None,
+            ),
+            (
+                r#"{"NeutronError":{"type":"X","message":"neutron","code":"VPC.0001"}}"#,
+                "VPC.0001",
+                "neutron",
+                None,
+            ),
         ];
         for (body, code, message, request_id) in cases {
             let parsed = parse_error_body(body.as_bytes()).unwrap_or_else(|| panic!("{body}"));
@@ -282,8 +348,14 @@ mod tests {
     fn kinds_follow_the_spec() {
         let kind = |status, code| classify(status, code, true).0;
         assert_eq!(kind(400, Some("SignatureDoesNotMatch")), ErrorKind::Auth);
-        assert_eq!(kind(404, Some("InvalidAccessKeyId.NotFound")), ErrorKind::Auth);
-        assert_eq!(kind(400, Some("InvalidSecurityToken.Expired")), ErrorKind::Auth);
+        assert_eq!(
+            kind(404, Some("InvalidAccessKeyId.NotFound")),
+            ErrorKind::Auth
+        );
+        assert_eq!(
+            kind(400, Some("InvalidSecurityToken.Expired")),
+            ErrorKind::Auth
+        );
         assert_eq!(kind(401, Some("APIGW.0301")), ErrorKind::Auth);
         assert_eq!(kind(401, None), ErrorKind::Auth);
         assert_eq!(kind(403, Some("Forbidden.RAM")), ErrorKind::Permission);
@@ -332,7 +404,11 @@ mod tests {
         ));
         assert_eq!(failure.kind, ErrorKind::BadResponse);
         assert!(failure.message.contains("HTTP 502"), "{}", failure.message);
-        assert!(failure.message.contains("502 Bad Gateway"), "{}", failure.message);
+        assert!(
+            failure.message.contains("502 Bad Gateway"),
+            "{}",
+            failure.message
+        );
         assert!(!failure.message.contains('<'));
         assert!(failure.retryable);
     }

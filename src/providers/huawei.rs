@@ -16,7 +16,9 @@ pub fn default_endpoint(provider: Provider, service: &str, region: &str) -> Stri
             format!("https://{host}.eu-ch2.sc.otc.t-systems.com")
         }
         Provider::Otc => format!("https://{service}.{region}.otc.t-systems.com"),
-        _ if region.starts_with("eu-west-101") => format!("https://{service}.{region}.myhuaweicloud.eu"),
+        _ if region.starts_with("eu-west-101") => {
+            format!("https://{service}.{region}.myhuaweicloud.eu")
+        }
         _ => format!("https://{service}.{region}.myhuaweicloud.com"),
     }
 }
@@ -57,7 +59,10 @@ pub fn signed_get(
         (Some(host), None) => host.to_string(),
         (None, _) => String::new(),
     };
-    let mut headers = vec![("Host".to_string(), host), ("X-Sdk-Date".to_string(), date.clone())];
+    let mut headers = vec![
+        ("Host".to_string(), host),
+        ("X-Sdk-Date".to_string(), date.clone()),
+    ];
     if let Some(project_id) = project_id {
         headers.push(("X-Project-Id".to_string(), project_id.to_string()));
     }
@@ -65,7 +70,13 @@ pub fn signed_get(
         headers.push(("X-Security-Token".to_string(), token.expose().to_string()));
     }
     let signed = huawei::sign(
-        &huawei::Request { method: "GET", path, query, headers: &headers, body: b"" },
+        &huawei::Request {
+            method: "GET",
+            path,
+            query,
+            headers: &headers,
+            body: b"",
+        },
         &date,
         &credentials.access_key_id,
         credentials.secret.expose(),
@@ -103,10 +114,16 @@ pub fn parse_quotas(body: &Value) -> Result<Vec<ParsedQuota>, String> {
         .ok_or("field `quotas.resources` is not a list")?;
     let mut rows = Vec::with_capacity(resources.len());
     for (index, entry) in resources.iter().enumerate() {
-        let object = entry.as_object().ok_or_else(|| format!("quotas.resources[{index}] is not an object"))?;
+        let object = entry
+            .as_object()
+            .ok_or_else(|| format!("quotas.resources[{index}] is not an object"))?;
         let resource = match object.get("type") {
             Some(Value::String(t)) if !t.trim().is_empty() => t.clone(),
-            Some(_) => return Err(format!("field `quotas.resources[{index}].type` is not a name")),
+            Some(_) => {
+                return Err(format!(
+                    "field `quotas.resources[{index}].type` is not a name"
+                ));
+            }
             None => return Err(format!("field `quotas.resources[{index}].type` is missing")),
         };
         let at = |e: String| format!("{e} (in quotas.resources[{index}], type {resource:?})");
@@ -134,8 +151,13 @@ pub fn parse_project_id(body: &Value, region: &str) -> Result<String, String> {
         .collect();
     match ids.as_slice() {
         [id] => Ok(id.to_string()),
-        [] => Err(format!("IAM lists no project named {region:?} for these credentials; set `project_id` in the profile")),
-        _ => Err(format!("IAM lists {} projects named {region:?}; set `project_id` in the profile", ids.len())),
+        [] => Err(format!(
+            "IAM lists no project named {region:?} for these credentials; set `project_id` in the profile"
+        )),
+        _ => Err(format!(
+            "IAM lists {} projects named {region:?}; set `project_id` in the profile",
+            ids.len()
+        )),
     }
 }
 
@@ -146,11 +168,26 @@ mod tests {
 
     #[test]
     fn default_endpoints() {
-        assert_eq!(default_endpoint(Provider::Huaweicloud, "vpc", "cn-north-4"), "https://vpc.cn-north-4.myhuaweicloud.com");
-        assert_eq!(default_endpoint(Provider::Huaweicloud, "vpn", "eu-west-101"), "https://vpn.eu-west-101.myhuaweicloud.eu");
-        assert_eq!(default_endpoint(Provider::Otc, "vpcep", "eu-de"), "https://vpcep.eu-de.otc.t-systems.com");
-        assert_eq!(default_endpoint(Provider::Otc, "vpc", "eu-ch2"), "https://vpc.eu-ch2.sc.otc.t-systems.com");
-        assert_eq!(default_endpoint(Provider::Otc, "iam", "eu-ch2"), "https://iam-pub.eu-ch2.sc.otc.t-systems.com");
+        assert_eq!(
+            default_endpoint(Provider::Huaweicloud, "vpc", "cn-north-4"),
+            "https://vpc.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            default_endpoint(Provider::Huaweicloud, "vpn", "eu-west-101"),
+            "https://vpn.eu-west-101.myhuaweicloud.eu"
+        );
+        assert_eq!(
+            default_endpoint(Provider::Otc, "vpcep", "eu-de"),
+            "https://vpcep.eu-de.otc.t-systems.com"
+        );
+        assert_eq!(
+            default_endpoint(Provider::Otc, "vpc", "eu-ch2"),
+            "https://vpc.eu-ch2.sc.otc.t-systems.com"
+        );
+        assert_eq!(
+            default_endpoint(Provider::Otc, "iam", "eu-ch2"),
+            "https://iam-pub.eu-ch2.sc.otc.t-systems.com"
+        );
         assert!(!offers(Provider::Otc, "vpn", "eu-ch2"));
         assert!(offers(Provider::Huaweicloud, "vpn", "eu-ch2"));
     }
@@ -164,24 +201,47 @@ mod tests {
         ]}});
         let rows = parse_quotas(&body).unwrap();
         assert_eq!(rows.len(), 3);
-        assert_eq!((rows[0].used, rows[0].limit, rows[0].min), (4, Some(150), Some(0)));
-        assert_eq!((rows[1].resource.as_str(), rows[1].used, rows[1].limit), ("brandNewThing", 7, Some(10)));
+        assert_eq!(
+            (rows[0].used, rows[0].limit, rows[0].min),
+            (4, Some(150), Some(0))
+        );
+        assert_eq!(
+            (rows[1].resource.as_str(), rows[1].used, rows[1].limit),
+            ("brandNewThing", 7, Some(10))
+        );
         assert_eq!(rows[2].limit, None);
     }
 
     #[test]
     fn a_bad_entry_names_the_field() {
-        let err = parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","quota":5}]}})).unwrap_err();
-        assert_eq!(err, "field `used` is missing (in quotas.resources[0], type \"vpc\")");
-        assert!(parse_quotas(&json!({"quotas":{}})).unwrap_err().contains("quotas.resources"));
-        assert!(parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","used":-1,"quota":5}]}})).is_err());
-        assert!(parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","used":1,"quota":-2}]}})).is_err());
+        let err =
+            parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","quota":5}]}})).unwrap_err();
+        assert_eq!(
+            err,
+            "field `used` is missing (in quotas.resources[0], type \"vpc\")"
+        );
+        assert!(
+            parse_quotas(&json!({"quotas":{}}))
+                .unwrap_err()
+                .contains("quotas.resources")
+        );
+        assert!(
+            parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","used":-1,"quota":5}]}}))
+                .is_err()
+        );
+        assert!(
+            parse_quotas(&json!({"quotas":{"resources":[{"type":"vpc","used":1,"quota":-2}]}}))
+                .is_err()
+        );
     }
 
     #[test]
     fn project_lookup() {
         let body = json!({"projects":[{"id":"0123456789abcdef0123456789abcdef","name":"eu-de"},{"id":"x","name":"eu-de_sub"}]});
-        assert_eq!(parse_project_id(&body, "eu-de").unwrap(), "0123456789abcdef0123456789abcdef");
+        assert_eq!(
+            parse_project_id(&body, "eu-de").unwrap(),
+            "0123456789abcdef0123456789abcdef"
+        );
         assert!(parse_project_id(&json!({"projects":[]}), "eu-de").is_err());
     }
 }

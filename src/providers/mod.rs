@@ -37,21 +37,40 @@ pub struct ParsedQuota {
 }
 
 impl ParsedQuota {
-    pub fn new(resource: &str, used: i64, limit: i64, min: Option<i64>) -> Result<ParsedQuota, String> {
+    pub fn new(
+        resource: &str,
+        used: i64,
+        limit: i64,
+        min: Option<i64>,
+    ) -> Result<ParsedQuota, String> {
         let used = u64::try_from(used).map_err(|_| format!("field `used` is negative ({used})"))?;
         let limit = match limit {
             -1 => None,
-            n => Some(u64::try_from(n).map_err(|_| format!("the limit is negative ({n}) and not -1 (unlimited)"))?),
+            n => Some(
+                u64::try_from(n)
+                    .map_err(|_| format!("the limit is negative ({n}) and not -1 (unlimited)"))?,
+            ),
         };
-        Ok(ParsedQuota { resource: resource.to_string(), used, limit, min })
+        Ok(ParsedQuota {
+            resource: resource.to_string(),
+            used,
+            limit,
+            min,
+        })
     }
 }
 
 /// A whole number given as a JSON number or a numeric string (`"4"`), as the SDKs accept.
 pub fn number_field(object: &Map<String, Value>, field: &str) -> Result<i64, String> {
-    let value = object.get(field).ok_or_else(|| format!("field `{field}` is missing"))?;
+    let value = object
+        .get(field)
+        .ok_or_else(|| format!("field `{field}` is missing"))?;
     let parsed = match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                .map(|f| f as i64)
+        }),
         Value::String(s) => s.trim().parse::<i64>().ok(),
         _ => None,
     };
@@ -138,7 +157,10 @@ impl Engine {
 
     async fn query(&self, target: Target) -> Answer {
         let started = Instant::now();
-        let label = format!("{} {} {}", target.profile.name, target.region, target.service);
+        let label = format!(
+            "{} {} {}",
+            target.profile.name, target.region, target.service
+        );
         log(1, || format!("{label}: querying"));
         let outcome = match target.profile.provider {
             Provider::Alibaba => self.query_smartag(&target).await,
@@ -146,18 +168,39 @@ impl Engine {
         };
         let duration = started.elapsed();
         match &outcome {
-            Ok(rows) => log(1, || format!("{label}: {} quotas in {} ms", rows.len(), duration.as_millis())),
-            Err(f) => log(1, || format!("{label}: failed ({}) in {} ms: {}", f.kind, duration.as_millis(), f.message)),
+            Ok(rows) => log(1, || {
+                format!(
+                    "{label}: {} quotas in {} ms",
+                    rows.len(),
+                    duration.as_millis()
+                )
+            }),
+            Err(f) => log(1, || {
+                format!(
+                    "{label}: failed ({}) in {} ms: {}",
+                    f.kind,
+                    duration.as_millis(),
+                    f.message
+                )
+            }),
         }
-        Answer { target, outcome, duration }
+        Answer {
+            target,
+            outcome,
+            duration,
+        }
     }
 
     async fn query_smartag(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
         let profile = &target.profile;
         let credentials = credentials(profile)?;
-        let endpoint = endpoint(profile, "smartag", &alibaba::default_endpoint(&target.region))?;
+        let endpoint = endpoint(
+            profile,
+            "smartag",
+            &alibaba::default_endpoint(&target.region),
+        )?;
         let body = self
-            .call_json(&target.region, |at, nonce| {
+            .read_json(&target.region, |at, nonce| {
                 alibaba::request(
                     reqwest::Method::GET,
                     &endpoint,
@@ -170,7 +213,9 @@ impl Engine {
                 )
             })
             .await?;
-        alibaba::parse_use_limit(&body.0).map(|row| vec![row]).map_err(|m| unexpected(&body.1, m))
+        alibaba::parse_use_limit(&body.0)
+            .map(|row| vec![row])
+            .map_err(|m| unexpected(&body.1, m))
     }
 
     async fn query_huawei(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
@@ -181,7 +226,7 @@ impl Engine {
         let project_id = self.project_id(target).await?;
         let path = huawei::quota_path(&target.service, &project_id);
         let body = self
-            .call_json(&target.region, |at, _nonce| {
+            .read_json(&target.region, |at, _nonce| {
                 huawei::signed_get(&endpoint, &path, &[], Some(&project_id), credentials, at)
             })
             .await?;
@@ -196,10 +241,19 @@ impl Engine {
             return Ok(id.clone());
         }
         let cell = {
-            let mut cache = self.project_ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::clone(cache.entry((profile.name.clone(), target.region.clone())).or_default())
+            let mut cache = self
+                .project_ids
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(
+                cache
+                    .entry((profile.name.clone(), target.region.clone()))
+                    .or_default(),
+            )
         };
-        cell.get_or_init(|| self.lookup_project_id(target)).await.clone()
+        cell.get_or_init(|| self.lookup_project_id(target))
+            .await
+            .clone()
     }
 
     async fn lookup_project_id(&self, target: &Target) -> Result<String, Failure> {
@@ -209,7 +263,7 @@ impl Engine {
         let endpoint = endpoint(profile, "iam", &default)?;
         let query = vec![("name".to_string(), target.region.clone())];
         let outcome = self
-            .call_json(&target.region, |at, _nonce| {
+            .read_json(&target.region, |at, _nonce| {
                 huawei::signed_get(&endpoint, "/v3/projects", &query, None, credentials, at)
             })
             .await;
@@ -224,14 +278,24 @@ impl Engine {
             failure
         })?;
         // The id goes into a URL path: an answer that is not a project id is refused.
-        validate_project_id(&id).map_err(|m| prefix(unexpected(&exchange, format!("IAM answered a bad project id: {m}"))))?;
-        log(1, || format!("{} {}: project id {id} (from IAM)", profile.name, target.region));
+        validate_project_id(&id).map_err(|m| {
+            prefix(unexpected(
+                &exchange,
+                format!("IAM answered a bad project id: {m}"),
+            ))
+        })?;
+        log(1, || {
+            format!(
+                "{} {}: project id {id} (from IAM)",
+                profile.name, target.region
+            )
+        });
         Ok(id)
     }
 
     /// One read with retries: `build` makes a freshly signed request for each attempt (a new
     /// clock value and nonce), the answer must be a 2xx JSON document.
-    async fn call_json(
+    pub async fn read_json(
         &self,
         region: &str,
         build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
@@ -242,17 +306,25 @@ impl Engine {
             attempt += 1;
             let result = {
                 // A permit per attempt, not per query: a query waiting out a backoff holds none.
-                let _permit = self.permits.acquire().await.map_err(|_| Failure::new(ErrorKind::Network, "shutting down"))?;
+                let _permit = self
+                    .permits
+                    .acquire()
+                    .await
+                    .map_err(|_| Failure::new(ErrorKind::Network, "shutting down"))?;
                 let nonce = uuid::Uuid::new_v4().to_string();
                 let request = build(jiff::Timestamp::now(), &nonce);
-                self.attempt(request, region).await
+                self.attempt_json(request).await
             };
             match result {
                 Ok(answer) => return Ok(answer),
                 Err(failure) if failure.retryable && attempt < attempts => {
                     let delay = retry_delay(attempt, failure.retry_after);
                     log(2, || {
-                        format!("{region}: attempt {attempt} failed ({}), retrying in {} ms", failure.kind, delay.as_millis())
+                        format!(
+                            "{region}: attempt {attempt} failed ({}), retrying in {} ms",
+                            failure.kind,
+                            delay.as_millis()
+                        )
                     });
                     tokio::time::sleep(delay).await;
                 }
@@ -261,35 +333,54 @@ impl Engine {
         }
     }
 
-    async fn attempt(&self, request: reqwest::Request, region: &str) -> Result<(Value, Exchange), Failure> {
+    pub async fn attempt_json(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<(Value, Exchange), Failure> {
         let started = Instant::now();
         let method = request.method().clone();
         let shown_url = http::redacted_url(request.url());
-        log(3, || format!("{method} {shown_url} [{}]", crate::log::redacted_headers(request.headers())));
+        log(3, || {
+            format!(
+                "{method} {shown_url} [{}]",
+                crate::log::redacted_headers(request.headers())
+            )
+        });
         let result = http::send(&self.client, request, self.settings.timeout).await;
         let elapsed = started.elapsed().as_millis();
         let exchange = match result {
             Ok(exchange) => exchange,
             Err(error) => {
-                log(2, || format!("{method} {shown_url} -> {error:?} after {elapsed} ms"));
+                log(2, || {
+                    format!("{method} {shown_url} -> {error:?} after {elapsed} ms")
+                });
                 return Err(Failure::from_transport(&error, self.settings.timeout));
             }
         };
         log(2, || {
             let id = errors::header_request_id(&exchange).unwrap_or_default();
-            format!("{method} {shown_url} -> {} in {elapsed} ms {id}", exchange.status)
+            format!(
+                "{method} {shown_url} -> {} in {elapsed} ms {id}",
+                exchange.status
+            )
         });
         if !(200..300).contains(&exchange.status) {
-            let _ = region;
             return Err(errors::failure_from_status(&exchange));
         }
         if exchange.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Failure::bad_response(&exchange, "the answer has an empty body"));
+            return Err(Failure::bad_response(
+                &exchange,
+                "the answer has an empty body",
+            ));
         }
         match serde_json::from_slice::<Value>(&exchange.body) {
             Ok(value) => Ok((value, exchange)),
             Err(e) => {
-                let what = if e.is_eof() { "truncated JSON" } else { "not JSON" };
+                let what = if e.is_eof() {
+                    "truncated JSON"
+                } else {
+                    "not JSON"
+                };
                 let message = format!("the answer is {what}: {}", errors::excerpt(&exchange.body));
                 Err(Failure::bad_response(&exchange, message))
             }
@@ -298,28 +389,36 @@ impl Engine {
 }
 
 /// Exponential backoff with jitter, or the server's `Retry-After` (capped).
-fn retry_delay(attempt: u32, retry_after: Option<Duration>) -> Duration {
+pub fn retry_delay(attempt: u32, retry_after: Option<Duration>) -> Duration {
     if let Some(wait) = retry_after {
         return wait.min(RETRY_AFTER_CAP);
     }
-    let step = BACKOFF_BASE.saturating_mul(1 << attempt.saturating_sub(1).min(10)).min(BACKOFF_CAP);
+    let step = BACKOFF_BASE
+        .saturating_mul(1 << attempt.saturating_sub(1).min(10))
+        .min(BACKOFF_CAP);
     // "Equal jitter": half fixed, half random, so retries of many queries spread out.
     step / 2 + step.mul_f64(fastrand::f64() / 2.0)
 }
 
-fn credentials(profile: &Profile) -> Result<&crate::config::Credentials, Failure> {
-    profile
-        .credentials
-        .as_ref()
-        .ok_or_else(|| Failure::new(ErrorKind::Config, format!("profile {} has no usable credentials", profile.name)))
+pub fn credentials(profile: &Profile) -> Result<&crate::config::Credentials, Failure> {
+    profile.credentials.as_ref().ok_or_else(|| {
+        Failure::new(
+            ErrorKind::Config,
+            format!("profile {} has no usable credentials", profile.name),
+        )
+    })
 }
 
 /// The profile's override for `service`, or the default (built from a validated region).
-fn endpoint(profile: &Profile, service: &str, default: &str) -> Result<reqwest::Url, Failure> {
+pub fn endpoint(profile: &Profile, service: &str, default: &str) -> Result<reqwest::Url, Failure> {
     match profile.endpoints.get(service) {
         Some(url) => Ok(url.clone()),
-        None => reqwest::Url::parse(default)
-            .map_err(|e| Failure::new(ErrorKind::Config, format!("bad default endpoint {default}: {e}"))),
+        None => reqwest::Url::parse(default).map_err(|e| {
+            Failure::new(
+                ErrorKind::Config,
+                format!("bad default endpoint {default}: {e}"),
+            )
+        }),
     }
 }
 
@@ -336,22 +435,34 @@ mod tests {
     fn backoff_grows_with_jitter_and_honours_retry_after() {
         for attempt in 1..6 {
             let delay = retry_delay(attempt, None);
-            let step = BACKOFF_BASE.saturating_mul(1 << (attempt - 1)).min(BACKOFF_CAP);
+            let step = BACKOFF_BASE
+                .saturating_mul(1 << (attempt - 1))
+                .min(BACKOFF_CAP);
             assert!(delay >= step / 2 && delay <= step, "{attempt}: {delay:?}");
         }
-        assert_eq!(retry_delay(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
-        assert_eq!(retry_delay(1, Some(Duration::from_secs(3600))), RETRY_AFTER_CAP);
+        assert_eq!(
+            retry_delay(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            retry_delay(1, Some(Duration::from_secs(3600))),
+            RETRY_AFTER_CAP
+        );
     }
 
     #[test]
     fn numbers_lenient_but_named() {
-        let object: Map<String, Value> = serde_json::from_str(r#"{"a":4,"b":"5","c":6.0,"d":"x","e":null,"f":true}"#).unwrap();
+        let object: Map<String, Value> =
+            serde_json::from_str(r#"{"a":4,"b":"5","c":6.0,"d":"x","e":null,"f":true}"#).unwrap();
         assert_eq!(number_field(&object, "a"), Ok(4));
         assert_eq!(number_field(&object, "b"), Ok(5));
         assert_eq!(number_field(&object, "c"), Ok(6));
         assert!(number_field(&object, "d").unwrap_err().contains("`d`"));
         assert!(number_field(&object, "e").is_err());
         assert!(number_field(&object, "f").is_err());
-        assert_eq!(number_field(&object, "z").unwrap_err(), "field `z` is missing");
+        assert_eq!(
+            number_field(&object, "z").unwrap_err(),
+            "field `z` is missing"
+        );
     }
 }

@@ -35,7 +35,10 @@ pub fn timestamp(at: jiff::Timestamp) -> String {
 /// Every parameter to sign and send: the common ones the SDKs add, then the action's own.
 /// An action parameter with the same name as a common one replaces it (an explicit `RegionId`
 /// wins over the client's region, as in the SDKs).
-pub fn rpc_params(ctx: &RpcContext<'_>, action_params: &[(String, String)]) -> Vec<(String, String)> {
+pub fn rpc_params(
+    ctx: &RpcContext<'_>,
+    action_params: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = vec![
         ("Format".into(), ctx.format.into()),
         ("Version".into(), ctx.version.into()),
@@ -62,8 +65,10 @@ pub fn rpc_params(ctx: &RpcContext<'_>, action_params: &[(String, String)]) -> V
 
 /// Sorted by name (byte order), each side percent-encoded, joined with `&`; `Signature` left out.
 pub fn canonicalized_query(params: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> =
-        params.iter().filter(|(name, _)| name != "Signature").collect();
+    let mut sorted: Vec<&(String, String)> = params
+        .iter()
+        .filter(|(name, _)| name != "Signature")
+        .collect();
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.cmp(&b.1)));
     sorted
         .iter()
@@ -85,14 +90,19 @@ pub fn string_to_sign(http_method: &str, canonicalized_query: &str) -> String {
 /// Base64(HMAC-SHA1(secret + "&", string to sign)).
 pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
     let key = format!("{access_key_secret}&");
-    let mut mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Signs `params` and returns the query string to send: the canonicalized query plus
 /// `Signature`, every part percent-encoded.
-pub fn signed_query(http_method: &str, params: &[(String, String)], access_key_secret: &str) -> String {
+pub fn signed_query(
+    http_method: &str,
+    params: &[(String, String)],
+    access_key_secret: &str,
+) -> String {
     let canonical = canonicalized_query(params);
     let signature = signature(access_key_secret, &string_to_sign(http_method, &canonical));
     format!("{canonical}&Signature={}", percent_encode(&signature))
@@ -119,7 +129,10 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let sts = string_to_sign("GET", &canonicalized_query(&params));
-        assert_eq!(signature("testsecret", &sts), "CT9X0VtwR86fNWSnsc6v8YGOjuE=");
+        assert_eq!(
+            signature("testsecret", &sts),
+            "CT9X0VtwR86fNWSnsc6v8YGOjuE="
+        );
     }
 
     #[test]
@@ -136,6 +149,9 @@ mod tests {
         };
         let params = rpc_params(&ctx, &[("RegionId".into(), "cn-hangzhou".into())]);
         let regions: Vec<_> = params.iter().filter(|(k, _)| k == "RegionId").collect();
-        assert_eq!(regions, vec![&("RegionId".to_string(), "cn-hangzhou".to_string())]);
+        assert_eq!(
+            regions,
+            vec![&("RegionId".to_string(), "cn-hangzhou".to_string())]
+        );
     }
 }

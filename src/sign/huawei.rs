@@ -10,7 +10,8 @@ use super::{percent_decode, percent_encode};
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// SHA-256 of the empty body.
-pub const EMPTY_PAYLOAD_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_PAYLOAD_HASH: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// One request as the signer sees it. `headers` are the headers that will be sent (names in any
@@ -75,8 +76,15 @@ pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
         .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
         .collect();
     signed.sort();
-    let block = signed.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
-    let list = signed.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(";");
+    let block = signed
+        .iter()
+        .map(|(name, value)| format!("{name}:{value}\n"))
+        .collect();
+    let list = signed
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
     (block, list)
 }
 
@@ -124,14 +132,16 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 
 /// Lower-hex HMAC-SHA256 keyed with the secret key itself (no key derivation).
 pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(string_to_sign.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
 pub fn authorization(access_key: &str, signed_headers: &str, signature: &str) -> String {
-    format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}")
+    format!(
+        "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
+    )
 }
 
 /// Signs `request`. `sdk_date` must equal the `X-Sdk-Date` header among `request.headers`.
@@ -140,7 +150,13 @@ pub fn sign(request: &Request<'_>, sdk_date: &str, access_key: &str, secret_key:
     let string_to_sign = string_to_sign(sdk_date, &canonical_request);
     let signature = signature(secret_key, &string_to_sign);
     let authorization = authorization(access_key, &signed_headers, &signature);
-    Signed { canonical_request, string_to_sign, signed_headers, signature, authorization }
+    Signed {
+        canonical_request,
+        string_to_sign,
+        signed_headers,
+        signature,
+        authorization,
+    }
 }
 
 /// The parts of an `Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...`
@@ -182,9 +198,18 @@ mod tests {
     fn reproduces_the_go_sdk_unit_test() {
         let query = vec![("limit".to_string(), "1".to_string())];
         let headers = vec![("X-Sdk-Date".to_string(), "20060102T150405Z".to_string())];
-        let request = Request { method: "GET", path: "/path", query: &query, headers: &headers, body: b"" };
+        let request = Request {
+            method: "GET",
+            path: "/path",
+            query: &query,
+            headers: &headers,
+            body: b"",
+        };
         let signed = sign(&request, "20060102T150405Z", "AccessKey", "SecretKey");
-        assert_eq!(signed.signature, "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624");
+        assert_eq!(
+            signed.signature,
+            "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624"
+        );
     }
 
     /// Huawei's "API Request Signing Guide" worked example (the HMAC step).

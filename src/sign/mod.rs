@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn encodes_like_rfc3986() {
-        assert_eq!(percent_encode("a b*c~d+e/f=g&h"), "a%20b%2Ac~d%2Be%2Ff%3Dg%26h");
+        assert_eq!(
+            percent_encode("a b*c~d+e/f=g&h"),
+            "a%20b%2Ac~d%2Be%2Ff%3Dg%26h"
+        );
         assert_eq!(percent_encode("名"), "%E5%90%8D");
         assert_eq!(percent_encode("!'()"), "%21%27%28%29");
     }
