@@ -73,8 +73,30 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Run `check` against a built-in simulated cloud on 127.0.0.1 (no account needed)
-    Demo(CheckArgs),
+    /// Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub command: Option<DemoCommand>,
+
+    /// `headroom demo [check options]` is `headroom demo check [check options]`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// What to run against the simulated cloud (profiles `ali-demo`, `hw-demo`, `otc-demo`).
+#[derive(Debug, Subcommand, Clone)]
+pub enum DemoCommand {
+    /// `check` against the simulated cloud (the default)
+    Check(CheckArgs),
+    /// `create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`
+    #[command(name = "create-ccn")]
+    CreateCcn(CreateCcnArgs),
+    /// The simulated cloud's profiles
+    Profiles,
 }
 
 #[derive(Debug, Subcommand)]

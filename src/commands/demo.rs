@@ -1,14 +1,20 @@
 //! `headroom demo`: a simulated Alibaba, Huawei Cloud and OTC on 127.0.0.1 (the same one the
-//! tests use), and `check` against it through the real config, signing and HTTP path.
+//! tests use), and `check` (or `create-ccn`, `profiles`) against it through the real config,
+//! signing and HTTP path.
 
 use std::path::Path;
 
-use crate::cli::{CheckArgs, GlobalArgs};
-use crate::commands::{AppError, CommandResult, check, stderr_line};
+use crate::cli::{DemoArgs, DemoCommand, GlobalArgs};
+use crate::commands::{AppError, CommandResult, check, create_ccn, profiles, stderr_line};
 use crate::config::ProcessEnv;
 use crate::fake::{FakeCloud, demo_config_yaml};
 
-pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> CommandResult {
+pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CommandResult {
+    if args.command.is_some() && args.check != crate::cli::CheckArgs::default() {
+        return Err(AppError::usage(
+            "check options go after `demo check`, or use them without a subcommand",
+        ));
+    }
     let cloud = FakeCloud::demo().start().await.map_err(|e| {
         AppError::Other(format!(
             "cannot start the simulated cloud on 127.0.0.1: {e}"
@@ -21,5 +27,12 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> CommandResult {
             "headroom demo: the data below is SIMULATED (a built-in fake cloud on 127.0.0.1), not from a real account",
         );
     }
-    check::run(global, args, &config).await
+    match &args.command {
+        None => check::run(global, &args.check, &config).await,
+        Some(DemoCommand::Check(check_args)) => check::run(global, check_args, &config).await,
+        Some(DemoCommand::CreateCcn(create_args)) => {
+            create_ccn::run(global, create_args, &config).await
+        }
+        Some(DemoCommand::Profiles) => profiles::run(&config),
+    }
 }
