@@ -74,7 +74,7 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1
-    Demo(DemoArgs),
+    Demo(Box<DemoArgs>),
 }
 
 #[derive(Debug, Args, Clone)]
