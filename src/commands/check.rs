@@ -28,7 +28,9 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> Comm
         args.output.unwrap_or(Format::Table),
         global,
     );
-    let answers = engine.query_all(plan.targets).await;
+    let answers = engine
+        .query_all_counted(plan.targets, Some(progress.counter()))
+        .await;
     progress.finish();
 
     let report = build_report(config, args, cli_thresholds, answers, plan.errors);
