@@ -58,24 +58,41 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> Comm
 }
 
 fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, AppError> {
-    let mut settings = Settings {
-        timeout: config.defaults.timeout,
-        retries: config.defaults.retries,
-        concurrency: config.defaults.concurrency,
-    };
-    if let Some(timeout) = &args.timeout {
-        settings.timeout = config::parse_duration(timeout)
-            .map_err(|m| AppError::usage(format!("--timeout: {m}")))?;
+    settings_from(
+        config,
+        args.timeout.as_deref(),
+        args.retries,
+        args.concurrency,
+    )
+}
+
+/// The config's defaults, overridden by `--timeout`, `--retries` and `--concurrency`.
+pub fn settings_from(
+    config: &Config,
+    timeout: Option<&str>,
+    retries: Option<u32>,
+    concurrency: Option<usize>,
+) -> Result<Settings, AppError> {
+    fn usage(flag: &'static str) -> impl Fn(String) -> AppError {
+        move |m| AppError::usage(format!("{flag}: {m}"))
     }
-    if let Some(retries) = args.retries {
-        settings.retries = config::check_retries(retries)
-            .map_err(|m| AppError::usage(format!("--retries: {m}")))?;
-    }
-    if let Some(concurrency) = args.concurrency {
-        settings.concurrency = config::check_concurrency(concurrency)
-            .map_err(|m| AppError::usage(format!("--concurrency: {m}")))?;
-    }
-    Ok(settings)
+    Ok(Settings {
+        timeout: timeout
+            .map(config::parse_duration)
+            .transpose()
+            .map_err(usage("--timeout"))?
+            .unwrap_or(config.defaults.timeout),
+        retries: retries
+            .map(config::check_retries)
+            .transpose()
+            .map_err(usage("--retries"))?
+            .unwrap_or(config.defaults.retries),
+        concurrency: concurrency
+            .map(config::check_concurrency)
+            .transpose()
+            .map_err(usage("--concurrency"))?
+            .unwrap_or(config.defaults.concurrency),
+    })
 }
 
 /// `--warn`/`--crit` from the command line, which override every percent threshold.
@@ -108,6 +125,12 @@ pub struct Plan {
 
 /// Applies `--profile`, `--provider`, `--service` and `--region`: nothing outside them is queried.
 pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
+    if config.profiles.is_empty() {
+        return Err(AppError::usage_hint(
+            "the config has no profiles, so there is nothing to check",
+            "add one under `profiles:` (config.example.yaml shows each provider)",
+        ));
+    }
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
     for wanted in &args.profiles {
         if !names.contains(&wanted.as_str()) {

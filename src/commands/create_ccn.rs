@@ -14,12 +14,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::{CreateCcnArgs, CreateFormat, GlobalArgs};
-use crate::commands::{AppError, CommandResult, stderr_line, stdout_write};
+use crate::commands::{AppError, CommandResult, check, stderr_line, stdout_write};
 use crate::config::{self, Config, Credentials, Profile};
 use crate::providers::alibaba::{self, CreatedNetwork, FoundNetwork};
-use crate::providers::{
-    Engine, Failure, ParsedQuota, Settings, credentials, endpoint, retry_delay,
-};
+use crate::providers::{Engine, Failure, ParsedQuota, credentials, endpoint, retry_delay};
 use crate::quota::{ErrorKind, Provider};
 
 /// Exit codes of this command (SPEC §5).
@@ -266,19 +264,8 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
     config::validate_region(&region).map_err(|m| AppError::usage(format!("--region: {m}")))?;
     validate_inputs(args)?;
 
-    let mut settings = Settings {
-        timeout: config.defaults.timeout,
-        retries: config.defaults.retries,
-        concurrency: 4,
-    };
-    if let Some(timeout) = &args.timeout {
-        settings.timeout = config::parse_duration(timeout)
-            .map_err(|m| AppError::usage(format!("--timeout: {m}")))?;
-    }
-    if let Some(retries) = args.retries {
-        settings.retries = config::check_retries(retries)
-            .map_err(|m| AppError::usage(format!("--retries: {m}")))?;
-    }
+    // One create at a time: the concurrency limit does not matter here.
+    let settings = check::settings_from(config, args.timeout.as_deref(), args.retries, Some(4))?;
     let engine = Engine::new(settings).map_err(AppError::Other)?;
     let creds = credentials(&profile).map_err(|f| AppError::Other(f.message))?;
     let endpoint = endpoint(&profile, "smartag", &alibaba::default_endpoint(&region))
