@@ -1094,6 +1094,15 @@ fn fill_profile(
         let (project_id, _) = expand_key("project_id", project_id)?;
         if !project_id.is_empty() {
             validate_project_id(&project_id).map_err(|m| problem("project_id", m))?;
+            // A project belongs to one region; with several, each is looked up through IAM.
+            if profile.regions.len() > 1 {
+                return Err(problem(
+                    "project_id",
+                    "a project id belongs to one region; with several regions leave it out and \
+                     headroom looks each one up through IAM"
+                        .into(),
+                ));
+            }
             profile.project_id = Some(project_id);
         }
     }

@@ -250,7 +250,11 @@ impl Engine {
     /// through IAM (`GET /v3/projects?name=REGION`) and shared by the region's services.
     async fn project_id(&self, target: &Target) -> Result<String, Failure> {
         let profile = &target.profile;
-        if let Some(id) = &profile.project_id {
+        // The configured id is the project of the profile's own region; a `--region` override
+        // to another region needs that region's project.
+        if let Some(id) = &profile.project_id
+            && profile.regions.first() == Some(&target.region)
+        {
             return Ok(id.clone());
         }
         let cell = {

@@ -602,3 +602,41 @@ fn an_unset_variable_fails_only_its_profile() {
     );
     assert_eq!(row(&doc, "hw", "vpc")["used"], 4);
 }
+
+#[test]
+fn a_region_override_looks_up_that_regions_project() {
+    let mut cloud = standard_cloud();
+    let other_project = "abcdefabcdefabcdefabcdefabcdef01";
+    cloud.accounts[1]
+        .projects
+        .push(("cn-east-3".into(), other_project.into()));
+    cloud.accounts[1].quotas.push((
+        "cn-east-3".into(),
+        Service::Vpc,
+        vec![entry("vpc", json!(1), json!(5))],
+    ));
+    let world = World::new(cloud);
+    let output = world.run(&[
+        "-o",
+        "json",
+        "-p",
+        "hw",
+        "-s",
+        "vpc",
+        "--region",
+        "cn-east-3",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let doc = json(&output);
+    assert_eq!(row(&doc, "hw", "vpc")["region"], "cn-east-3");
+    let requests = world.fake.requests();
+    assert!(
+        requests.iter().any(|r| r.service == Service::Iam),
+        "looked up through IAM"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == format!("/v1/{other_project}/quotas"))
+    );
+}
