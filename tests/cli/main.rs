@@ -6,3 +6,4 @@ mod support;
 
 mod check;
 mod create_ccn;
+mod outputs;
