@@ -44,8 +44,10 @@ pub enum TransportError {
     Connect(String),
     /// The attempt ran past its timeout; `sent` when the connection had been made.
     Timeout,
-    /// The connection broke (reset, closed early, truncated body) after it was made.
+    /// The connection broke (reset, closed early) after it was made, before an answer came.
     Network(String),
+    /// The answer's head came, but its body broke off (closed or reset before its end).
+    Truncated(String),
     /// The body was larger than [`MAX_BODY_BYTES`].
     TooLarge,
 }
@@ -83,7 +85,12 @@ async fn exchange(
         return Err(TransportError::TooLarge);
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+    // After the head, a broken connection means an answer cut short, not a missing one.
+    let cut_short = |error: reqwest::Error| match classify(error) {
+        TransportError::Network(cause) => TransportError::Truncated(cause),
+        other => other,
+    };
+    while let Some(chunk) = response.chunk().await.map_err(cut_short)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(TransportError::TooLarge);
         }
@@ -150,6 +157,90 @@ pub fn redacted_url(url: &reqwest::Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-shot server on 127.0.0.1 that reads a request head and writes `answer` (a head,
+    /// then the body chunks), then closes. Returns its URL.
+    async fn serve_once(head: &'static str, chunks: Vec<Vec<u8>>) -> reqwest::Url {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut seen = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = socket.write_all(head.as_bytes()).await;
+            for chunk in chunks {
+                if socket.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+            let _ = socket.shutdown().await;
+        });
+        reqwest::Url::parse(&format!("http://{address}/")).unwrap()
+    }
+
+    async fn get(url: reqwest::Url) -> Result<Exchange, TransportError> {
+        let client = client(1).unwrap();
+        let request = reqwest::Request::new(reqwest::Method::GET, url);
+        send(&client, request, Duration::from_secs(5)).await
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_over_1_mib_is_refused_while_streaming() {
+        // No Content-Length to refuse up front: the cap must hold while reading.
+        let piece = vec![b' '; 64 * 1024];
+        let chunk = [
+            format!("{:x}\r\n", piece.len()).into_bytes(),
+            piece,
+            b"\r\n".to_vec(),
+        ]
+        .concat();
+        let chunks = vec![chunk; 40]; // 2.5 MiB
+        let url = serve_once(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+            chunks,
+        )
+        .await;
+        assert_eq!(get(url).await.unwrap_err(), TransportError::TooLarge);
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_short_is_truncated_not_a_missing_answer() {
+        let url = serve_once(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+            vec![br#"{"quotas": {"#.to_vec()],
+        )
+        .await;
+        let error = get(url).await.unwrap_err();
+        assert!(matches!(error, TransportError::Truncated(_)), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_close_before_the_head_is_a_network_error() {
+        let url = serve_once("", vec![]).await;
+        let error = get(url).await.unwrap_err();
+        assert!(matches!(error, TransportError::Network(_)), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn redirects_are_returned_not_followed() {
+        let url = serve_once(
+            "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/trap\r\nContent-Length: 0\r\n\r\n",
+            vec![],
+        )
+        .await;
+        let exchange = get(url).await.unwrap();
+        assert_eq!(exchange.status, 302);
+        assert_eq!(exchange.header("location"), Some("http://127.0.0.1:1/trap"));
+    }
 
     #[test]
     fn redacts_secrets_in_urls() {

@@ -30,6 +30,7 @@ pub const EXIT_UNKNOWN: u8 = 3;
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    install_panic_hook();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -91,6 +92,28 @@ fn dispatch(cli: &Cli) -> CommandResult {
     }
 }
 
+/// A panic is a bug, and its payload could carry state (a URL, a header, a config value):
+/// print only a generic line with the location, and exit UNKNOWN (3) rather than Rust's 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| (l.file(), l.line(), l.column()));
+        stderr_line(&panic_message(location));
+        std::process::exit(i32::from(EXIT_UNKNOWN));
+    }));
+}
+
+/// The one line a panic prints: where it happened, never what it carried.
+pub fn panic_message(location: Option<(&str, u32, u32)>) -> String {
+    let place = match location {
+        Some((file, line, column)) => format!(" at {file}:{line}:{column}"),
+        None => String::new(),
+    };
+    format!(
+        "error: headroom hit an internal error{place}; this is a bug, please report it \
+         (no details are printed, as they could hold secrets)"
+    )
+}
+
 fn load_config(global: &cli::GlobalArgs) -> Result<config::Config, AppError> {
     let config = config::load(global.config.as_deref(), &ProcessEnv)?;
     for warning in &config.warnings {
@@ -107,4 +130,21 @@ fn block_on(future: impl std::future::Future<Output = CommandResult>) -> Command
         .build()
         .map_err(|e| AppError::Other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panic_message_has_the_location_and_nothing_else() {
+        let message = panic_message(Some(("src/providers/mod.rs", 42, 7)));
+        assert_eq!(
+            message,
+            "error: headroom hit an internal error at src/providers/mod.rs:42:7; this is a bug, \
+             please report it (no details are printed, as they could hold secrets)"
+        );
+        assert!(!message.contains('\n'));
+        assert!(panic_message(None).starts_with("error: headroom hit an internal error; "));
+    }
 }

@@ -69,6 +69,11 @@ impl Failure {
                 ),
                 false,
             ),
+            TransportError::Truncated(cause) => (
+                ErrorKind::BadResponse,
+                format!("the answer was cut short: {cause}"),
+                true,
+            ),
             TransportError::TooLarge => (
                 ErrorKind::BadResponse,
                 "the answer is larger than 1 MiB; refused".to_string(),
@@ -80,6 +85,84 @@ impl Failure {
             maybe_delivered,
             ..Failure::new(kind, message)
         }
+    }
+}
+
+/// The values one request carried that must never come back in a message: Alibaba echoes its
+/// whole string to sign (with the access key id) in `SignatureDoesNotMatch`, and any gateway may
+/// echo a header. Each is replaced by its masked form, raw and percent-encoded (once and twice,
+/// as a string to sign holds it).
+#[derive(Debug, Default)]
+pub struct Scrubber {
+    /// (value, shown instead), longest value first.
+    replacements: Vec<(String, String)>,
+}
+
+impl Scrubber {
+    pub fn for_request(request: &reqwest::Request) -> Scrubber {
+        let mut scrubber = Scrubber::default();
+        for (name, value) in request.url().query_pairs() {
+            match name.as_ref() {
+                "AccessKeyId" => scrubber.add(&value, &crate::secret::mask_key_id(&value)),
+                "Signature" | "SecurityToken" => scrubber.add(&value, "(redacted)"),
+                _ => {}
+            }
+        }
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if let Some(authorization) = header("authorization") {
+            // `SDK-HMAC-SHA256 Access=AK, SignedHeaders=..., Signature=HEX`
+            for part in authorization.split([',', ' ']) {
+                if let Some(key_id) = part.strip_prefix("Access=") {
+                    scrubber.add(key_id, &crate::secret::mask_key_id(key_id));
+                } else if let Some(signature) = part.strip_prefix("Signature=") {
+                    scrubber.add(signature, "(redacted)");
+                }
+            }
+            scrubber.add(&authorization, "(redacted)");
+        }
+        if let Some(token) = header("x-security-token") {
+            scrubber.add(&token, "(redacted)");
+        }
+        scrubber
+            .replacements
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        scrubber.replacements.dedup();
+        scrubber
+    }
+
+    fn add(&mut self, value: &str, shown: &str) {
+        // Short values could match ordinary words; no credential is that short.
+        if value.len() < 8 {
+            return;
+        }
+        let once = crate::sign::percent_encode(value);
+        let twice = crate::sign::percent_encode(&once);
+        for form in [value.to_string(), once, twice] {
+            self.replacements.push((form, shown.to_string()));
+        }
+    }
+
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (value, shown) in &self.replacements {
+            if text.contains(value.as_str()) {
+                text = text.replace(value.as_str(), shown);
+            }
+        }
+        text
+    }
+
+    pub fn apply(&self, mut failure: Failure) -> Failure {
+        failure.message = self.scrub(&failure.message);
+        failure.code = failure.code.map(|c| self.scrub(&c));
+        failure.request_id = failure.request_id.map(|id| self.scrub(&id));
+        failure
     }
 }
 
@@ -226,7 +309,7 @@ fn unreadable_message(exchange: &Exchange) -> String {
     if (300..400).contains(&status) {
         let location = exchange
             .header("location")
-            .map(|l| sanitize(l, 120))
+            .map(redirect_target)
             .unwrap_or_default();
         return format!("redirected to {location:?}; redirects are not followed");
     }
@@ -235,6 +318,25 @@ fn unreadable_message(exchange: &Exchange) -> String {
         format!("HTTP {status} with an empty body")
     } else {
         format!("HTTP {status} with a body that is not a known error: {excerpt}")
+    }
+}
+
+/// Where a redirect points, without its path and query: a `Location` may echo the request's
+/// signed query (Alibaba's carries `Signature`, `AccessKeyId` and `SecurityToken`).
+fn redirect_target(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) if url.has_host() => {
+            let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+            if let Some(port) = url.port() {
+                shown.push_str(&format!(":{port}"));
+            }
+            sanitize(&shown, 120)
+        }
+        // A relative or unparsable location: its text up to any query, which is all it may say.
+        _ => {
+            let path = location.split(['?', '#']).next().unwrap_or_default();
+            sanitize(path, 120)
+        }
     }
 }
 
@@ -393,6 +495,86 @@ mod tests {
         assert_eq!(failure.retry_after, Some(Duration::from_secs(3)));
         assert_eq!(failure.request_id.as_deref(), Some("hdr-id"));
         assert!(failure.retryable);
+    }
+
+    #[test]
+    fn redirects_name_the_host_but_never_the_signed_query() {
+        let location = "http://127.0.0.1:9/?AccessKeyId=LTAI5tTestAccessKeyId01&Action=X&SecurityToken=tok123&Signature=c2lnbmF0dXJl";
+        let failure = failure_from_status(&exchange(302, &[("Location", location)], ""));
+        assert_eq!(failure.kind, ErrorKind::BadResponse);
+        assert!(
+            failure.message.contains("http://127.0.0.1:9"),
+            "{}",
+            failure.message
+        );
+        for secret in ["LTAI5t", "tok123", "c2lnbmF0dXJl", "Signature", "?"] {
+            assert!(!failure.message.contains(secret), "{}", failure.message);
+        }
+        let relative = failure_from_status(&exchange(
+            301,
+            &[("Location", "/elsewhere?Signature=abc")],
+            "",
+        ));
+        assert!(
+            relative.message.contains("/elsewhere"),
+            "{}",
+            relative.message
+        );
+        assert!(!relative.message.contains("abc"), "{}", relative.message);
+    }
+
+    #[test]
+    fn echoed_credentials_are_masked_in_messages() {
+        let url = reqwest::Url::parse(
+            "https://smartag.cn-shanghai.aliyuncs.com/?AccessKeyId=LTAI5tTestAccessKeyId01&SecurityToken=STS.tok%2Ben%3D0123&Signature=c2lnbmF0dXJlMDEyMw%3D%3D",
+        )
+        .unwrap();
+        let request = reqwest::Request::new(reqwest::Method::GET, url);
+        let scrubber = Scrubber::for_request(&request);
+        // What Alibaba answers to a bad signature: its string to sign, encoded once more.
+        let echoed = failure_from_status(&exchange(
+            400,
+            &[],
+            r#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DLTAI5tTestAccessKeyId01%26SecurityToken%3DSTS.tok%252Ben%253D0123 sig c2lnbmF0dXJlMDEyMw== token STS.tok+en=0123"}"#,
+        ));
+        let message = scrubber.apply(echoed).message;
+        assert!(message.contains("LTAI****Id01"), "{message}");
+        for secret in ["LTAI5t", "STS.tok", "c2lnbmF0dXJl"] {
+            assert!(!message.contains(secret), "{secret} in {message}");
+        }
+
+        let mut request = reqwest::Request::new(
+            reqwest::Method::GET,
+            reqwest::Url::parse("https://vpc.eu-de.otc.t-systems.com/v1/p/quotas").unwrap(),
+        );
+        let authorization = "SDK-HMAC-SHA256 Access=HPUATESTAKEXAMPLE0001, SignedHeaders=host;x-sdk-date, Signature=0123456789abcdef0123456789abcdef";
+        request
+            .headers_mut()
+            .insert("authorization", authorization.parse().unwrap());
+        request.headers_mut().insert(
+            "x-security-token",
+            "huawei-token-value-0123".parse().unwrap(),
+        );
+        let scrubber = Scrubber::for_request(&request);
+        let shown = scrubber.scrub(&format!(
+            "ak HPUATESTAKEXAMPLE0001 sig 0123456789abcdef0123456789abcdef token huawei-token-value-0123; {authorization}"
+        ));
+        assert_eq!(
+            shown,
+            "ak HPUA****0001 sig (redacted) token (redacted); (redacted)"
+        );
+    }
+
+    #[test]
+    fn a_body_cut_short_is_a_bad_response_that_may_be_retried() {
+        let failure = Failure::from_transport(
+            &TransportError::Truncated("connection closed".into()),
+            Duration::from_secs(1),
+        );
+        assert_eq!(failure.kind, ErrorKind::BadResponse);
+        assert!(failure.retryable);
+        assert!(failure.maybe_delivered);
+        assert!(failure.message.contains("cut short"), "{}", failure.message);
     }
 
     #[test]

@@ -350,7 +350,19 @@ impl Engine {
         }
     }
 
+    /// One attempt: the answer must be a 2xx JSON document. A failure's message never repeats
+    /// the credentials or the signature the request carried, should the provider echo them.
     pub async fn attempt_json(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<(Value, Exchange), Failure> {
+        let scrubber = errors::Scrubber::for_request(&request);
+        self.attempt_json_unscrubbed(request)
+            .await
+            .map_err(|failure| scrubber.apply(failure))
+    }
+
+    async fn attempt_json_unscrubbed(
         &self,
         request: reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {

@@ -7,3 +7,5 @@ mod support;
 mod check;
 mod create_ccn;
 mod outputs;
+mod faults;
+mod secrets;
