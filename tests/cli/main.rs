@@ -6,6 +6,6 @@ mod support;
 
 mod check;
 mod create_ccn;
-mod outputs;
 mod faults;
+mod outputs;
 mod secrets;
