@@ -9,3 +9,4 @@ mod create_ccn;
 mod faults;
 mod outputs;
 mod secrets;
+mod commands;
