@@ -322,18 +322,12 @@ pub fn load(cli: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
             Some(&path),
             "is a directory, not a config file",
         )),
-        Ok(meta) if meta.len() > MAX_CONFIG_BYTES => Err(ConfigError::new(
-            Some(&path),
-            format!(
-                "the file is {} bytes; a config is at most 1 MiB",
-                meta.len()
-            ),
-        )),
         Ok(_) => {
-            let text = std::fs::read(&path)
-                .map_err(|e| ConfigError::new(Some(&path), format!("cannot read it: {e}")))?;
-            let text = String::from_utf8(text)
-                .map_err(|_| ConfigError::new(Some(&path), "the file is not UTF-8 text"))?;
+            let bytes = read_capped(&path)?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let at = position(e.as_bytes(), e.utf8_error().valid_up_to());
+                ConfigError::new(Some(&path), "the file is not UTF-8 text").at(Some(at))
+            })?;
             let mut config = parse(&text, Some(&path), env)?;
             if let Some(warning) = permission_warning(&path, &text) {
                 config.warnings.push(warning);
@@ -351,6 +345,40 @@ pub fn load(cli: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
             format!("cannot read it: {e}"),
         )),
     }
+}
+
+/// Reads at most [`MAX_CONFIG_BYTES`] (plus one, to tell): the size in the metadata is no
+/// bound for a device or a pipe (`--config /dev/zero` would otherwise never end).
+fn read_capped(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| ConfigError::new(Some(path), format!("cannot read it: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        let at = position(&bytes, MAX_CONFIG_BYTES as usize);
+        return Err(ConfigError::new(
+            Some(path),
+            "the file passes 1 MiB here, the most a config may be",
+        )
+        .at(Some(at))
+        .hint("a config is a short hand-written file; check the path"));
+    }
+    Ok(bytes)
+}
+
+/// The 1-based (line, column) of byte `offset`, the column counted in characters.
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
 }
 
 /// A config holding a literal secret must not be readable by others.
@@ -524,7 +552,7 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
             .at(Some((1, 1)))
             .hint("see config.example.yaml, or run `headroom config init --force` for a commented start"));
     }
-    let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path))?;
+    let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path))?;
 
     let defaults = resolve_defaults(raw.defaults.unwrap_or_default(), text, path, env)?;
     let thresholds = resolve_thresholds(&raw.thresholds, text, path)?;
@@ -543,12 +571,22 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
 }
 
 /// Turns a YAML/serde error into a located message with a "did you mean" where one fits.
-fn yaml_error(error: &serde_yaml::Error, path: Option<&Path>) -> ConfigError {
-    let location = error.location().map(|l| (l.line(), l.column()));
+fn yaml_error(error: &serde_yaml::Error, text: &str, path: Option<&Path>) -> ConfigError {
+    let mut location = error.location().map(|l| (l.line(), l.column()));
     let mut message = error.to_string();
     // The library appends " at line X column Y"; the location is shown in front instead.
     if let Some(idx) = message.find(" at line ") {
         message.truncate(idx);
+    }
+    // A duplicate is reported at the start of its mapping: point at the second key instead.
+    if let Some(rest) = message
+        .split("duplicate key `")
+        .nth(1)
+        .or_else(|| message.split("duplicate field `").nth(1))
+        && let Some(key) = rest.split('`').next()
+        && let Some(start) = location
+    {
+        location = locate_duplicate(text, start, key).or(location);
     }
     let mut err = ConfigError::new(path, message.clone()).at(location);
     if let Some(rest) = message.split("unknown field `").nth(1)
@@ -624,6 +662,41 @@ fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
         return None;
     }
     found
+}
+
+/// The second `key:` of the block mapping whose first key is at `start` (1-based line and
+/// column), by indentation. `None` for flow mappings (`{a: 1, a: 2}`) and anything unclear.
+fn locate_duplicate(text: &str, start: (usize, usize), key: &str) -> Option<(usize, usize)> {
+    let (first_line, column) = start;
+    let indent = column.checked_sub(1)?;
+    let mut seen = false;
+    for (number, line) in text.lines().enumerate().skip(first_line.checked_sub(1)?) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let this_indent = line.len() - trimmed.len();
+        if this_indent < indent && number + 1 > first_line {
+            return None;
+        }
+        if this_indent != indent {
+            continue;
+        }
+        let this_key = trimmed
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"')
+            .trim_matches('\'');
+        if this_key == key {
+            if seen {
+                return Some((number + 1, indent + 1));
+            }
+            seen = true;
+        }
+    }
+    None
 }
 
 fn location_string(path: Option<&Path>, location: Option<(usize, usize)>) -> Option<String> {
@@ -1412,6 +1485,55 @@ thresholds:
         )
         .unwrap_err();
         assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn duplicates_are_located_at_the_second_key() {
+        let at = |text: &str| parse(text, None, &env(&[])).unwrap_err().location;
+        assert_eq!(
+            at(
+                "profiles:\n  a:\n    provider: otc\n  b:\n    provider: otc\n  a:\n    provider: otc\n"
+            ),
+            Some((6, 3))
+        );
+        assert_eq!(
+            at("profiles:\n  a:\n    provider: otc\n    region: eu-de\n    region: eu-nl\n"),
+            Some((5, 5))
+        );
+        assert_eq!(
+            at("defaults:\n  warn: 1\nprofiles:\n  a:\n    provider: otc\ndefaults:\n  warn: 2\n"),
+            Some((6, 1))
+        );
+        // A flow mapping keeps the parser's own location.
+        assert!(at("profiles: {a: {provider: otc}, a: {provider: otc}}\n").is_some());
+    }
+
+    #[test]
+    fn oversized_and_endless_files_are_refused_where_they_pass_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.yaml");
+        let line = "# ".to_string() + &"x".repeat(98) + "\n"; // 101 bytes
+        std::fs::write(&path, line.repeat(11_000)).unwrap();
+        let err = load(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.message.contains("1 MiB"), "{}", err.message);
+        // Byte 1 048 576 is on line 10 382 (10 381 full lines of 101 bytes before it).
+        assert_eq!(err.location, Some((10_382, 1_048_576 - 10_381 * 101 + 1)));
+        #[cfg(unix)]
+        {
+            let err = load(Some(Path::new("/dev/zero")), &env(&[])).unwrap_err();
+            assert!(err.message.contains("1 MiB"), "{}", err.message);
+            assert_eq!(err.location, Some((1, 1_048_577)));
+        }
+    }
+
+    #[test]
+    fn non_utf8_files_are_located_at_the_first_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.yaml");
+        std::fs::write(&path, b"profiles:\n  a:\n    region: eu-\xe9\n").unwrap();
+        let err = load(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.message.contains("UTF-8"), "{}", err.message);
+        assert_eq!(err.location, Some((3, 16)));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 mod support;
 
 mod check;
+mod commands;
 mod create_ccn;
 mod faults;
 mod outputs;
 mod secrets;
-mod commands;
+mod validation;
