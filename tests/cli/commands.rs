@@ -48,7 +48,10 @@ fn profiles_lists_sources_and_never_a_secret() {
         .iter()
         .chain(&["InlineSecurityTokenValue0123456789"])
     {
-        assert!(!everything.contains(secret), "leaked {secret}: {everything}");
+        assert!(
+            !everything.contains(secret),
+            "leaked {secret}: {everything}"
+        );
     }
     for key in [ALI_KEY, HW_KEY, OTC_KEY] {
         assert!(!out.contains(key), "an unmasked key id {key}: {out}");
@@ -60,7 +63,10 @@ fn profiles_lists_sources_and_never_a_secret() {
             .to_string()
     };
     let ali = line("ali");
-    assert!(ali.contains("alibaba") && ali.contains("cn-shanghai"), "{ali}");
+    assert!(
+        ali.contains("alibaba") && ali.contains("cn-shanghai"),
+        "{ali}"
+    );
     assert!(ali.contains("LTAI****Id01"), "masked key id: {ali}");
     assert!(
         ali.contains("access_key_id=inline") && ali.contains("access_key_secret=$ALI_SECRET"),
@@ -150,7 +156,10 @@ fn config_init_honours_config_and_headroom_config() {
         .unwrap();
     assert_eq!(code(&output), 0);
     assert!(from_env.exists());
-    assert!(!default_config(&world).exists(), "the default was left alone");
+    assert!(
+        !default_config(&world).exists(),
+        "the default was left alone"
+    );
 }
 
 #[test]
@@ -170,7 +179,11 @@ fn config_path_follows_the_lookup_order() {
         stderr(&output)
     );
     assert_eq!(
-        path_of(world.headroom().env("HEADROOM_CONFIG", "/etc/headroom/env.yaml")),
+        path_of(
+            world
+                .headroom()
+                .env("HEADROOM_CONFIG", "/etc/headroom/env.yaml")
+        ),
         "/etc/headroom/env.yaml\n"
     );
     assert_eq!(
@@ -283,7 +296,13 @@ fn completions_prints_the_checked_in_script() {
 fn man_page_names_the_commands_and_exit_codes() {
     let page = String::from_utf8(man_page()).unwrap();
     assert!(page.starts_with(".ie"), "roff: {}", &page[..40]);
-    for word in ["headroom", "create\\-ccn", "completions", "\\-\\-output\\-file", "Exit codes"] {
+    for word in [
+        "headroom",
+        "create\\-ccn",
+        "completions",
+        "\\-\\-output\\-file",
+        "Exit codes",
+    ] {
         assert!(page.contains(word), "{word} missing from the man page");
     }
 }
@@ -332,9 +351,9 @@ fn uncommented(text: &str) -> String {
             };
             let key = rest.trim_start();
             let is_key = indent > 0
-                && key
-                    .split_once(':')
-                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+                && key.split_once(':').is_some_and(|(k, _)| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
             if is_key {
                 format!("{}{rest}", " ".repeat(indent))
             } else {

@@ -9,5 +9,6 @@ mod commands;
 mod create_ccn;
 mod faults;
 mod outputs;
+mod readme;
 mod secrets;
 mod validation;

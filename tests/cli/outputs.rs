@@ -145,16 +145,16 @@ fn csv_has_the_header_and_one_line_per_quota() {
 
 /// One sample of the text exposition format.
 #[derive(Debug)]
-struct Sample {
-    name: String,
-    labels: BTreeMap<String, String>,
-    value: f64,
+pub(crate) struct Sample {
+    pub(crate) name: String,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) value: f64,
 }
 
 /// Parses Prometheus text exposition format strictly enough to catch what promtool and the
 /// textfile collector refuse: HELP and TYPE once per family and before its samples, samples
 /// grouped by family, valid names, escaped label values, numeric values, a final newline.
-fn parse_prometheus(text: &str) -> Vec<Sample> {
+pub(crate) fn parse_prometheus(text: &str) -> Vec<Sample> {
     assert!(text.ends_with('\n'), "the last line ends with a newline");
     let valid_name = |name: &str| {
         !name.is_empty()
