@@ -530,3 +530,60 @@ fn readable_configs_with_literal_secrets_get_the_chmod_warning() {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fuzz corpus, replayed without cargo-fuzz
+
+/// Every input the fuzzers kept (`fuzz/corpus`, `fuzz/regressions`) runs through the parsers in
+/// the ordinary test suite, so CI replays them without a nightly toolchain or libFuzzer.
+#[test]
+fn the_fuzz_corpus_replays_without_a_panic() {
+    use std::collections::BTreeMap;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let inputs = |target: &str| -> Vec<Vec<u8>> {
+        ["corpus", "regressions"]
+            .iter()
+            .filter_map(|dir| std::fs::read_dir(root.join(dir).join(target)).ok())
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.ok()?.path()).ok())
+            .collect()
+    };
+    let env: BTreeMap<String, String> = [("A", "1"), ("REGION", "eu-de"), ("SK", "s")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut count = 0;
+    for input in inputs("config") {
+        if let Ok(text) = std::str::from_utf8(&input) {
+            let _ = headroom::config::parse(text, Some(std::path::Path::new("c.yaml")), &env);
+        }
+        count += 1;
+    }
+    for input in inputs("alibaba_responses")
+        .into_iter()
+        .chain(inputs("huawei_responses"))
+    {
+        if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&input) {
+            let _ = headroom::providers::alibaba::parse_use_limit(&body);
+            let _ = headroom::providers::alibaba::parse_created(&body);
+            let _ = headroom::providers::alibaba::parse_described(&body);
+            let _ = headroom::providers::huawei::parse_quotas(&body);
+            let _ = headroom::providers::huawei::parse_project_id(&body, "eu-de");
+        }
+        count += 1;
+    }
+    for input in inputs("error_body") {
+        for status in [200, 302, 400, 429, 502] {
+            let exchange = headroom::http::Exchange {
+                status,
+                headers: Default::default(),
+                body: input.clone(),
+            };
+            let failure = headroom::providers::errors::failure_from_status(&exchange);
+            assert!(!failure.message.contains('\n'));
+        }
+        count += 1;
+    }
+    assert!(count > 100, "the corpus is missing: {count} inputs");
+}

@@ -1,0 +1,17 @@
+//! Alibaba answers (GetCloudConnectNetworkUseLimit, CreateCloudConnectNetwork,
+//! DescribeCloudConnectNetworks) from arbitrary bytes: a row, a network or a clear error.
+#![no_main]
+
+use headroom::providers::alibaba::{parse_created, parse_described, parse_use_limit};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    if let Ok(row) = parse_use_limit(&body) {
+        assert_eq!(row.resource, "ccn");
+    }
+    let _ = parse_created(&body);
+    let _ = parse_described(&body);
+});
