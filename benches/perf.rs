@@ -1,0 +1,844 @@
+//! headroom's benchmark (issue 6, SPEC §7). Run it with
+//!
+//! ```sh
+//! cargo bench --bench perf              # everything, about two minutes
+//! cargo bench --bench perf -- --quick   # skips the 80 s one-at-a-time run at N = 200
+//! ```
+//!
+//! `cargo bench` builds the release `headroom` binary and this program; the figures are those of
+//! that binary, run as a child process exactly as a user or a cron job runs it.
+//!
+//! 1. **Wall time.** A simulated cloud (`headroom::fake`, on its own thread and runtime in this
+//!    process, never in the measured one) answers every request after L = 100 ms. A "unit" is
+//!    one Alibaba profile (1 query: smartag) plus one Huawei Cloud or OTC profile with a
+//!    `project_id` (3 queries: vpc, vpn, vpcep), so N units make Q = 4N queries from 2N profiles,
+//!    each with its own access key. The physical limit with concurrency C is ceil(Q/C) x L.
+//!    Every run must exit 0 and the fake must have received exactly Q validly signed requests.
+//! 2. **Start-up.** `headroom --version`, and a check of one unit against the fake answering at
+//!    once (L = 0): the median of 21 runs.
+//! 3. **Local cost.** Parsing a 10,000-entry quota answer, building (merging and sorting) 10,000
+//!    rows, and rendering them in each of the six formats, in this process.
+//!
+//! Peak RSS: the child's `ru_maxrss`, from `getrusage(RUSAGE_CHILDREN)` in a small intermediate
+//! process (this program again, with `--measure`) whose only child is that one `headroom` run.
+//! It is exact (the kernel's high-water mark), unlike sampling `/proc/PID/status` while the
+//! child runs, and needs no `/usr/bin/time`. The wall time is taken in that intermediate
+//! process too, from just before the spawn to just after the wait.
+//!
+//! Without `--bench` (as `cargo test --benches` runs it) this does a few-second smoke run.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use headroom::fake::{Account, CcnRegion, FakeCloud, FakeHandle, Service};
+use headroom::output::{self, Format, RenderOptions};
+use headroom::providers::huawei;
+use headroom::quota::{Provider, QueryRecord, QuotaRow, Report, Thresholds};
+use serde_json::{Value, json};
+
+const HEADROOM: &str = env!("CARGO_BIN_EXE_headroom");
+const LATENCY: Duration = Duration::from_millis(100);
+/// SPEC §3: `defaults.concurrency`.
+const DEFAULT_CONCURRENCY: usize = 64;
+/// Fake clouds, each on its own thread: see [`Bench`].
+const DEFAULT_FAKES: usize = 1;
+const ALI_SECRET: &str = "BenchAlibabaSecretValue0123456789";
+const HW_SECRET: &str = "BenchHuaweiSecretKeyForFakeCloud0123456789";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--measure") => return measure_child(&args[1..]),
+        Some("--case") => return one_case(&args[1..]),
+        Some("--serve") => return serve(&args[1..]),
+        _ => {}
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let quick = args.iter().any(|a| a == "--quick");
+    if !full {
+        smoke();
+        return;
+    }
+    let bench = Bench::new(200, fakes_arg(&args));
+    say(&format!("headroom: {HEADROOM}"));
+    say(&machine());
+    say("");
+    wall_times(&bench, quick);
+    say("");
+    startup(&bench);
+    say("");
+    local_cost(10_000, 5);
+}
+
+/// `--fakes=K`: how many fake clouds (threads) share the accounts.
+fn fakes_arg(args: &[String]) -> usize {
+    args.iter()
+        .find_map(|a| a.strip_prefix("--fakes="))
+        .map_or(DEFAULT_FAKES, |k| k.parse().expect("--fakes=K"))
+        .max(1)
+}
+
+/// Everything goes to stdout; the clippy lint against printing is for the tool, not for this.
+#[allow(clippy::print_stdout)]
+fn say(line: &str) {
+    println!("{line}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulated world and the configs that point at it
+
+/// The simulated clouds: unit `u` talks to `fakes[u % fakes.len()]`, each on its own thread.
+struct Bench {
+    fakes: Vec<FakeHandle>,
+    dir: tempfile::TempDir,
+}
+
+fn ali_key(unit: usize) -> String {
+    format!("LTAIbench{unit:06}")
+}
+
+fn hw_key(unit: usize) -> String {
+    format!("HWBENCHAK{unit:06}")
+}
+
+fn project_id(unit: usize) -> String {
+    format!("{:032x}", 0xbe4c_0000_0000_u64 + unit as u64)
+}
+
+/// Huawei Cloud in even units, OTC in odd ones.
+fn hw_region(unit: usize) -> &'static str {
+    if unit.is_multiple_of(2) {
+        "cn-north-4"
+    } else {
+        "eu-de"
+    }
+}
+
+impl Bench {
+    /// `fakes` fake clouds sharing the accounts of `units` units, answering after [`LATENCY`].
+    fn new(units: usize, fakes: usize) -> Bench {
+        let mut accounts = vec![Vec::new(); fakes];
+        for unit in 0..units {
+            let mut ali = Account::alibaba(&ali_key(unit), ALI_SECRET);
+            ali.ccn = vec![(
+                "cn-shanghai".into(),
+                CcnRegion {
+                    total: 100,
+                    used_extra: 5,
+                    networks: vec![],
+                },
+            )];
+            let region = hw_region(unit);
+            let mut hw = Account::huawei(&hw_key(unit), HW_SECRET);
+            hw.projects = vec![(region.into(), project_id(unit))];
+            let entry = |kind: &str, used: u64, quota: i64| json!({"type": kind, "used": used, "quota": quota, "min": 0});
+            hw.quotas = vec![
+                (
+                    region.into(),
+                    Service::Vpc,
+                    vec![
+                        entry("vpc", 4, 150),
+                        entry("securityGroupRule", 400, 5000),
+                        entry("vpcPeer", 3, -1),
+                    ],
+                ),
+                (
+                    region.into(),
+                    Service::Vpn,
+                    vec![
+                        entry("customer_gateway", 13, 100),
+                        entry("vpn_connection", 306, 5000),
+                        entry("vpn_gateway", 23, 50),
+                    ],
+                ),
+                (
+                    region.into(),
+                    Service::Vpcep,
+                    vec![
+                        entry("endpoint", 4, 150),
+                        entry("endpoint_service", 10, 100),
+                    ],
+                ),
+            ];
+            accounts[unit % fakes].push(ali);
+            accounts[unit % fakes].push(hw);
+        }
+        let fakes = accounts
+            .into_iter()
+            .map(|accounts| {
+                FakeCloud {
+                    accounts,
+                    latency: LATENCY,
+                    faults: Vec::new(),
+                }
+                .spawn()
+                .expect("start the fake cloud")
+            })
+            .collect();
+        Bench {
+            fakes,
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn set_latency(&self, latency: Duration) {
+        for fake in &self.fakes {
+            fake.set_latency(latency);
+        }
+    }
+
+    /// A config of `units` units; `with_project_id: false` leaves the Huawei/OTC project ids to
+    /// be looked up through IAM (one more round trip before the service queries).
+    /// `by_name`: endpoints as `http://localhost:PORT` instead of `http://127.0.0.1:PORT`, so that
+    /// every new connection resolves a host name, as with the real endpoints.
+    fn config(&self, units: usize, with_project_id: bool, by_name: bool) -> PathBuf {
+        let mut text = String::from("profiles:\n");
+        for unit in 0..units {
+            let fake = &self.fakes[unit % self.fakes.len()];
+            let huawei_endpoints = format!(
+                "{{ vpc: {}, vpn: {}, vpcep: {}, iam: {} }}",
+                fake.url(Service::Vpc),
+                fake.url(Service::Vpn),
+                fake.url(Service::Vpcep),
+                fake.url(Service::Iam),
+            );
+            let smartag = fake.url(Service::Smartag);
+            text.push_str(&format!(
+                "  ali-{unit:04}:\n    provider: alibaba\n    region: cn-shanghai\n    \
+                 access_key_id: {}\n    access_key_secret: ${{BENCH_ALI_SECRET}}\n    \
+                 endpoints: {{ smartag: {smartag} }}\n",
+                ali_key(unit)
+            ));
+            let provider = if unit.is_multiple_of(2) {
+                "huaweicloud"
+            } else {
+                "otc"
+            };
+            let project = if with_project_id {
+                format!("    project_id: {}\n", project_id(unit))
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "  {provider}-{unit:04}:\n    provider: {provider}\n    region: {}\n{project}    \
+                 access_key: {}\n    secret_key: ${{BENCH_HW_SECRET}}\n    \
+                 endpoints: {huawei_endpoints}\n",
+                hw_region(unit),
+                hw_key(unit)
+            ));
+        }
+        if by_name {
+            text = text.replace("http://127.0.0.1:", "http://localhost:");
+        }
+        let path = self
+            .dir
+            .path()
+            .join(format!("config-{units}-{with_project_id}-{by_name}.yaml"));
+        std::fs::write(&path, text).expect("write the config");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .expect("chmod the config");
+        }
+        path
+    }
+
+    /// Runs `headroom ARGS` once through the measuring process; checks the exit code and that
+    /// the fake saw `expected_requests` validly signed requests (when given).
+    fn run(&self, args: &[&str], expected_requests: Option<usize>) -> Sample {
+        for fake in &self.fakes {
+            fake.clear_requests();
+        }
+        let own_cpu = own_cpu_time();
+        let output = Command::new(std::env::current_exe().expect("own path"))
+            .arg("--measure")
+            .arg(HEADROOM)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join(".config"))
+            .env("BENCH_ALI_SECRET", ALI_SECRET)
+            .env("BENCH_HW_SECRET", HW_SECRET)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run the measuring process");
+        // This process only waits meanwhile: its CPU time is the fake cloud's.
+        let fake_cpu = own_cpu_time().saturating_sub(own_cpu);
+        let text = String::from_utf8_lossy(&output.stdout);
+        let fields: Vec<u64> = text
+            .split_whitespace()
+            .map(|f| f.parse().expect("a number from --measure"))
+            .collect();
+        let [wall_us, rss_kib, cpu_us, code] = fields[..] else {
+            panic!("--measure printed {text:?}");
+        };
+        assert_eq!(code, 0, "headroom {args:?} exited {code}");
+        if let Some(expected) = expected_requests {
+            let requests: Vec<_> = self.fakes.iter().flat_map(FakeHandle::requests).collect();
+            assert_eq!(requests.len(), expected, "requests the fake received");
+            assert!(
+                requests.iter().all(|r| r.signature_valid),
+                "a bad signature"
+            );
+        }
+        Sample {
+            wall: Duration::from_micros(wall_us),
+            rss_kib: (rss_kib > 0).then_some(rss_kib),
+            cpu: Duration::from_micros(cpu_us),
+            fake_cpu,
+        }
+    }
+
+    /// `runs` runs of a check of `units` units: the median wall time and the largest peak RSS.
+    fn check(&self, case: &Case) -> Sample {
+        let config = self.config(case.units, case.with_project_id, case.by_name);
+        let concurrency = case.concurrency.to_string();
+        let config = config.to_str().expect("UTF-8 temp path");
+        let args = ["--config", config, "check", "--concurrency", &concurrency];
+        let iam = if case.with_project_id { 0 } else { case.units };
+        let mut samples: Vec<Sample> = (0..case.runs)
+            .map(|_| self.run(&args, Some(4 * case.units + iam)))
+            .collect();
+        Sample::median(&mut samples)
+    }
+}
+
+/// The `--measure BIN ARGS...` mode: run BIN once, print `wall_us peak_rss_kib exit_code`.
+fn measure_child(args: &[String]) {
+    let started = Instant::now();
+    let status = Command::new(&args[0])
+        .args(&args[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .expect("run headroom");
+    let wall = started.elapsed();
+    let code = status.code().map_or(255, |c| c as u64);
+    let (rss_kib, cpu_us) = child_usage().unwrap_or((0, 0));
+    say(&format!("{} {rss_kib} {cpu_us} {code}", wall.as_micros()));
+}
+
+/// The reaped children's peak RSS (KiB) and CPU time (user + system, microseconds).
+#[cfg(unix)]
+fn child_usage() -> Option<(u64, u64)> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).ok()?;
+    // Kilobytes on Linux; bytes on macOS.
+    let raw = u64::try_from(usage.max_rss()).ok()?;
+    let rss_kib = if cfg!(target_os = "macos") {
+        raw / 1024
+    } else {
+        raw
+    };
+    Some((rss_kib, cpu_micros(&usage)))
+}
+
+#[cfg(unix)]
+fn cpu_micros(usage: &nix::sys::resource::Usage) -> u64 {
+    let micros = |t: nix::sys::time::TimeVal| t.tv_sec() * 1_000_000 + t.tv_usec();
+    u64::try_from(micros(usage.user_time()) + micros(usage.system_time())).unwrap_or(0)
+}
+
+/// This process's CPU time, all threads.
+#[cfg(unix)]
+fn own_cpu_time() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_SELF)
+        .map_or(Duration::ZERO, |u| Duration::from_micros(cpu_micros(&u)))
+}
+
+#[cfg(not(unix))]
+fn child_usage() -> Option<(u64, u64)> {
+    None
+}
+
+#[cfg(not(unix))]
+fn own_cpu_time() -> Duration {
+    Duration::ZERO
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    rss_kib: Option<u64>,
+    /// The child's CPU time, user + system (0 where not measured).
+    cpu: Duration,
+    /// The fake cloud's CPU time meanwhile (0 where not measured).
+    fake_cpu: Duration,
+}
+
+impl Sample {
+    /// The median wall and CPU times, and the largest peak RSS of the runs.
+    fn median(samples: &mut [Sample]) -> Sample {
+        let rss_kib = samples.iter().filter_map(|s| s.rss_kib).max();
+        samples.sort_by_key(|s| s.cpu);
+        let cpu = samples[samples.len() / 2].cpu;
+        samples.sort_by_key(|s| s.fake_cpu);
+        let fake_cpu = samples[samples.len() / 2].fake_cpu;
+        samples.sort_by_key(|s| s.wall);
+        Sample {
+            wall: samples[samples.len() / 2].wall,
+            rss_kib,
+            cpu,
+            fake_cpu,
+        }
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(|| "?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Wall time against L = 100 ms
+
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    units: usize,
+    concurrency: usize,
+    /// `false`: the Huawei/OTC profiles have no `project_id` and look it up through IAM.
+    with_project_id: bool,
+    /// Endpoints by host name (`localhost`): a DNS lookup per new connection.
+    by_name: bool,
+    latency: Duration,
+    runs: usize,
+}
+
+impl Case {
+    fn new(units: usize, concurrency: usize, runs: usize) -> Case {
+        Case {
+            units,
+            concurrency,
+            with_project_id: true,
+            by_name: false,
+            latency: LATENCY,
+            runs,
+        }
+    }
+
+    fn queries(&self) -> usize {
+        4 * self.units
+    }
+
+    /// The physical limit: every request takes L, at most C at once; an IAM lookup (one per
+    /// Huawei/OTC profile without a project id) comes before that profile's queries.
+    fn limit(&self) -> Duration {
+        let iam = if self.with_project_id { 0 } else { self.units };
+        let rounds = (self.queries() + iam)
+            .div_ceil(self.concurrency)
+            .max(1 + usize::from(iam > 0));
+        self.latency * rounds as u32
+    }
+
+    /// The issue's target: 1.2 x limit + 50 ms.
+    fn target(&self) -> Duration {
+        self.limit().mul_f64(1.2) + Duration::from_millis(50)
+    }
+
+    fn run(&self, bench: &Bench) -> Sample {
+        bench.set_latency(self.latency);
+        let sample = bench.check(self);
+        bench.set_latency(LATENCY);
+        sample
+    }
+}
+
+fn table_header() {
+    say(
+        "      N     Q     C  limit ms   wall ms  wall/L wall/lim target ms  CPU ms RSS MiB fake CPU",
+    );
+}
+
+fn table_row(case: &Case, sample: &Sample, note: &str) {
+    let per_l = if case.latency.is_zero() {
+        "-".to_string()
+    } else {
+        format!(
+            "{:.2}",
+            sample.wall.as_secs_f64() / case.latency.as_secs_f64()
+        )
+    };
+    let per_limit = if case.latency.is_zero() {
+        "-".to_string()
+    } else {
+        format!(
+            "{:.2}",
+            sample.wall.as_secs_f64() / case.limit().as_secs_f64()
+        )
+    };
+    say(&format!(
+        "   {:>4} {:>5} {:>5} {:>9.0} {:>9.1} {per_l:>7} {per_limit:>8} {:>9.0} {:>7.1} {:>7} {:>8.1}  {note}",
+        case.units,
+        case.queries(),
+        case.concurrency,
+        ms(case.limit()),
+        ms(sample.wall),
+        ms(case.target()),
+        ms(sample.cpu),
+        mib(sample.rss_kib),
+        ms(sample.fake_cpu),
+    ));
+}
+
+/// `--case UNITS CONCURRENCY LATENCY_MS [RUNS] [--iam] [--by-name] [--fakes=K]`: one line of
+/// the table, for digging.
+fn one_case(args: &[String]) {
+    let number = |i: usize, default: usize| {
+        args.get(i)
+            .filter(|a| !a.starts_with("--"))
+            .map_or(default, |a| {
+                a.parse()
+                    .expect("--case UNITS CONCURRENCY LATENCY_MS [RUNS]")
+            })
+    };
+    let case = Case {
+        units: number(0, 50),
+        concurrency: number(1, DEFAULT_CONCURRENCY),
+        with_project_id: !args.iter().any(|a| a == "--iam"),
+        by_name: args.iter().any(|a| a == "--by-name"),
+        latency: Duration::from_millis(number(2, 100) as u64),
+        runs: number(3, 7),
+    };
+    let bench = Bench::new(case.units, fakes_arg(args));
+    bench.run(&["--version"], None);
+    table_header();
+    let sample = case.run(&bench);
+    table_row(
+        &case,
+        &sample,
+        &format!("L = {} ms", case.latency.as_millis()),
+    );
+}
+
+/// `--serve UNITS LATENCY_MS`: writes the config of UNITS units, prints its path and the
+/// variables it needs, and keeps the fake running until stdin closes (for `perf`, `strace`...).
+fn serve(args: &[String]) {
+    let number = |i: usize, default: u64| {
+        args.get(i)
+            .filter(|a| !a.starts_with("--"))
+            .map_or(default, |a| a.parse().expect("--serve UNITS LATENCY_MS"))
+    };
+    let units = number(0, 50) as usize;
+    let bench = Bench::new(units, fakes_arg(args));
+    bench.set_latency(Duration::from_millis(number(1, 100)));
+    let config = bench.config(units, true, args.iter().any(|a| a == "--by-name"));
+    say(&format!(
+        "BENCH_ALI_SECRET={ALI_SECRET} BENCH_HW_SECRET={HW_SECRET} {HEADROOM} --config {}",
+        config.display()
+    ));
+    let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+}
+
+fn wall_times(bench: &Bench, quick: bool) {
+    say(&format!(
+        "1. Wall time: N units x 4 queries (1 Alibaba + 1 Huawei/OTC profile each), every answer after L = {} ms",
+        LATENCY.as_millis()
+    ));
+    say("   limit = ceil(Q/C) x L (one round more for IAM lookups); target = 1.2 x limit + 50 ms;");
+    say("   wall and CPU (user + system of headroom): median of the runs; RSS: the largest peak");
+    say("");
+    table_header();
+    let mut cases = Vec::new();
+    for units in [1, 10, 50, 200] {
+        cases.push(Case::new(units, DEFAULT_CONCURRENCY, 7));
+    }
+    cases.push(Case::new(50, 256, 7));
+    cases.push(Case {
+        by_name: true,
+        ..Case::new(50, 256, 7)
+    });
+    cases.push(Case::new(200, 800, 7));
+    cases.push(Case {
+        with_project_id: false,
+        ..Case::new(50, DEFAULT_CONCURRENCY, 7)
+    });
+    for units in [1, 10, 50, 200] {
+        if quick && units == 200 {
+            continue;
+        }
+        cases.push(Case::new(units, 1, if units >= 50 { 1 } else { 3 }));
+    }
+    let mut results: Vec<(Case, Sample)> = Vec::new();
+    // One untimed run first: the binary and the libraries in the page cache.
+    bench.run(&["--version"], None);
+    for case in &cases {
+        let sample = case.run(bench);
+        let met = |ok: bool| if ok { "met" } else { "MISSED" };
+        let note = match (case.concurrency, case.with_project_id) {
+            (1, _) => "--concurrency 1 (one query at a time)".to_string(),
+            (_, false) => "no project_id: IAM lookups first".to_string(),
+            (c, true) if case.by_name => {
+                format!("--concurrency {c}, endpoints by name: DNS per connection")
+            }
+            (c, true) if c == DEFAULT_CONCURRENCY => {
+                format!("default concurrency: {}", met(sample.wall <= case.target()))
+            }
+            (c, true) if case.units == 50 => format!(
+                "--concurrency {c}: <= 1.3 x L {}",
+                met(sample.wall <= LATENCY.mul_f64(1.3))
+            ),
+            (c, true) => format!("--concurrency {c}"),
+        };
+        table_row(case, &sample, &note);
+        results.push((*case, sample));
+    }
+    let find = |units: usize, concurrency: usize| {
+        results
+            .iter()
+            .find(|(c, _)| {
+                c.units == units && c.concurrency == concurrency && c.with_project_id && !c.by_name
+            })
+            .map(|(_, s)| s.wall)
+    };
+    say("");
+    for units in [50, 200] {
+        // Without --quick every serial run is measured; with it, N = 200 is 4 x N = 50.
+        let (serial, how) = match (find(units, 1), find(units / 4, 1)) {
+            (Some(wall), _) => (wall, "measured"),
+            (None, Some(wall)) if units == 200 => (wall * 4, "4 x N = 50, --quick"),
+            _ => continue,
+        };
+        for concurrency in [DEFAULT_CONCURRENCY, 256, 800] {
+            let Some(wall) = find(units, concurrency) else {
+                continue;
+            };
+            let speedup = serial.as_secs_f64() / wall.as_secs_f64();
+            let queries = 4 * units;
+            let bound = queries as f64 / queries.div_ceil(concurrency) as f64;
+            let verdict = match (units, speedup >= 50.0) {
+                (50, true) => "; target >= 50x: met",
+                (50, false) => "; target >= 50x: MISSED",
+                _ => "",
+            };
+            say(&format!(
+                "   N = {units}: --concurrency {concurrency} is {speedup:.1}x faster than --concurrency 1 ({:.1} s, {how}); at most {bound:.0}x at the limit{verdict}",
+                serial.as_secs_f64()
+            ));
+        }
+    }
+    if let Some((_, s)) = results
+        .iter()
+        .find(|(c, _)| c.units == 200 && c.concurrency == DEFAULT_CONCURRENCY)
+    {
+        let verdict = match s.rss_kib {
+            Some(k) if k < 30 * 1024 => "met",
+            Some(_) => "MISSED",
+            None => "not measured",
+        };
+        say(&format!(
+            "   peak RSS at N = 200: {} MiB (target < 30 MiB: {verdict})",
+            mib(s.rss_kib)
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Start-up
+
+fn startup(bench: &Bench) {
+    const RUNS: usize = 21;
+    say(&format!(
+        "2. Start-up (median of {RUNS} runs; target < 10 ms)"
+    ));
+    let mut version: Vec<Sample> = (0..RUNS).map(|_| bench.run(&["--version"], None)).collect();
+    let version = Sample::median(&mut version);
+    bench.set_latency(Duration::ZERO);
+    let config = bench.config(1, true, false);
+    let config = config.to_str().expect("UTF-8 temp path");
+    let args = ["--config", config, "check"];
+    bench.run(&args, Some(4));
+    let mut check: Vec<Sample> = (0..RUNS).map(|_| bench.run(&args, Some(4))).collect();
+    let check = Sample::median(&mut check);
+    bench.set_latency(LATENCY);
+    let verdict = |s: &Sample| {
+        if s.wall < Duration::from_millis(10) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    };
+    say(&format!(
+        "   headroom --version                          {:>6.2} ms  peak RSS {} MiB  {}",
+        ms(version.wall),
+        mib(version.rss_kib),
+        verdict(&version)
+    ));
+    say(&format!(
+        "   headroom check, 1 unit (4 queries), L = 0   {:>6.2} ms  peak RSS {} MiB  {}",
+        ms(check.wall),
+        mib(check.rss_kib),
+        verdict(&check)
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Local cost
+
+fn local_cost(rows: usize, runs: usize) {
+    say(&format!(
+        "3. Local cost of {rows} rows, in this process (median of {runs})"
+    ));
+    // One Huawei answer with `rows` entries: JSON parse + `parse_quotas`.
+    let entries: Vec<Value> = (0..rows)
+        .map(|i| {
+            json!({"type": format!("resource{i}"), "used": i % 97, "quota": 100 + i % 13, "min": 0})
+        })
+        .collect();
+    let body = serde_json::to_vec(&json!({"quotas": {"resources": entries}})).expect("JSON");
+    let parse = time(runs, || {
+        let value: Value = serde_json::from_slice(&body).expect("JSON");
+        huawei::parse_quotas(&value).expect("quotas").len()
+    });
+    let parsed = huawei::parse_quotas(&serde_json::from_slice(&body).expect("JSON")).expect("ok");
+    say(&format!(
+        "   parse ({} KiB answer)     {:>7.2} ms",
+        body.len() / 1024,
+        ms(parse)
+    ));
+
+    // Merge: one row per quota with its status, 4 quotas per query, sorted by name (as `check`
+    // does), from 250 profiles.
+    let build = || {
+        let mut out: Vec<QuotaRow> = parsed
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                QuotaRow::new(
+                    &format!("profile-{:03}", i % 250),
+                    Provider::Huaweicloud,
+                    "cn-north-4",
+                    ["vpc", "vpn", "vpcep"][i % 3],
+                    &q.resource,
+                    q.used,
+                    q.limit,
+                    q.min,
+                    Thresholds::default(),
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.profile, &a.region, &a.service, &a.resource).cmp(&(
+                &b.profile,
+                &b.region,
+                &b.service,
+                &b.resource,
+            ))
+        });
+        out
+    };
+    let merge = time(runs, || build().len());
+    say(&format!("   merge + sort            {:>7.2} ms", ms(merge)));
+    let report = Report {
+        generated_at: jiff::Timestamp::from_second(1_700_000_000).expect("time"),
+        rows: build(),
+        errors: Vec::new(),
+        queries: (0..rows / 4)
+            .map(|i| QueryRecord {
+                profile: format!("profile-{:03}", i % 250),
+                provider: Provider::Huaweicloud,
+                region: "cn-north-4".into(),
+                service: "vpc".into(),
+                success: true,
+                duration: Duration::from_millis(100),
+            })
+            .collect(),
+    };
+    let options = RenderOptions {
+        color: false,
+        width: None,
+    };
+    for (name, format) in [
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("yaml", Format::Yaml),
+        ("csv", Format::Csv),
+        ("prometheus", Format::Prometheus),
+        ("nagios", Format::Nagios),
+    ] {
+        let mut size = 0;
+        let took = time(runs, || {
+            let mut out = Vec::new();
+            output::render(format, &report, &options, &mut out).expect("render");
+            size = out.len();
+            size
+        });
+        say(&format!(
+            "   render {name:<11}      {:>7.2} ms  ({} KiB)",
+            ms(took),
+            size / 1024
+        ));
+    }
+}
+
+/// The median time of `runs` calls of `work` (its result is kept from the optimiser).
+fn time(runs: usize, mut work: impl FnMut() -> usize) -> Duration {
+    let mut took: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(work());
+            started.elapsed()
+        })
+        .collect();
+    took.sort();
+    took[took.len() / 2]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let model = read("/proc/cpuinfo")
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|m| m.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or_else(
+            || "unknown memory".into(),
+            |kib| format!("{:.1} GiB", kib as f64 / 1024.0 / 1024.0),
+        );
+    let load = read("/proc/loadavg")
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("machine: {cpus} CPUs ({model}), {memory}, load average {load}")
+}
+
+/// A few seconds: one check of one unit at L = 0 and the local cost of 1,000 rows, so that
+/// `cargo test --benches` proves the benchmark still works without running it.
+fn smoke() {
+    let bench = Bench::new(1, 1);
+    bench.set_latency(Duration::ZERO);
+    let case = Case {
+        latency: Duration::ZERO,
+        ..Case::new(1, DEFAULT_CONCURRENCY, 1)
+    };
+    let sample = case.run(&bench);
+    let _ = Case {
+        with_project_id: false,
+        by_name: true,
+        ..case
+    }
+    .run(&bench);
+    say(&format!(
+        "smoke: check of 1 unit in {:.1} ms (run `cargo bench --bench perf` for the figures)",
+        ms(sample.wall)
+    ));
+    local_cost(1_000, 1);
+}
