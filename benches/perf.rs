@@ -1,7 +1,7 @@
 //! headroom's benchmark (issue 6, SPEC §7). Run it with
 //!
 //! ```sh
-//! cargo bench --bench perf              # everything, about two minutes
+//! cargo bench --bench perf              # everything, about three minutes
 //! cargo bench --bench perf -- --quick   # skips the 80 s one-at-a-time run at N = 200
 //! ```
 //!
@@ -26,6 +26,17 @@
 //! process too, from just before the spawn to just after the wait.
 //!
 //! Without `--bench` (as `cargo test --benches` runs it) this does a few-second smoke run.
+//!
+//! For digging into one configuration (the binary is `target/release/deps/perf-*`, or pass
+//! these after `cargo bench --bench perf --`):
+//!
+//! - `--case UNITS CONCURRENCY LATENCY_MS [RUNS] [--iam] [--by-name]`: one line of the table;
+//!   `--iam` drops the project ids (IAM lookups first), `--by-name` points the profiles at
+//!   `localhost` instead of `127.0.0.1` (a DNS lookup per new connection).
+//! - `--serve UNITS LATENCY_MS`: starts the fake, writes a config, prints the command line that
+//!   runs `headroom` against it, and serves until stdin closes (for `perf`, `strace`...).
+//! - `--fakes=K` (with any mode): K fake clouds on K threads share the accounts, to check that
+//!   the single-threaded fake is not what is measured.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -549,17 +560,17 @@ fn wall_times(bench: &Bench, quick: bool) {
     table_header();
     let mut cases = Vec::new();
     for units in [1, 10, 50, 200] {
-        cases.push(Case::new(units, DEFAULT_CONCURRENCY, 7));
+        cases.push(Case::new(units, DEFAULT_CONCURRENCY, 11));
     }
-    cases.push(Case::new(50, 256, 7));
+    cases.push(Case::new(50, 256, 11));
     cases.push(Case {
         by_name: true,
-        ..Case::new(50, 256, 7)
+        ..Case::new(50, 256, 11)
     });
     cases.push(Case::new(200, 800, 7));
     cases.push(Case {
         with_project_id: false,
-        ..Case::new(50, DEFAULT_CONCURRENCY, 7)
+        ..Case::new(50, DEFAULT_CONCURRENCY, 11)
     });
     for units in [1, 10, 50, 200] {
         if quick && units == 200 {
