@@ -265,7 +265,15 @@ impl ThresholdRule {
     }
 }
 
-/// Glob match where `*` stands for any run of characters (including none).
+/// Glob match where `*` stands for any run of characters (including none), as in `--resource`
+/// and threshold keys.
+///
+/// ```
+/// use headroom::config::wildcard_match;
+/// assert!(wildcard_match("vpn_*", "vpn_gateway"));
+/// assert!(wildcard_match("*Group*", "securityGroupRule"));
+/// assert!(!wildcard_match("vpn_*", "vpc"));
+/// ```
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();

@@ -10,6 +10,10 @@ pub mod huawei;
 
 /// RFC 3986 percent-encoding over UTF-8 bytes: `A-Z a-z 0-9 - _ . ~` stay, every other byte
 /// becomes `%XY` with upper-case hex (so a space is `%20`, never `+`). Both providers use it.
+///
+/// ```
+/// assert_eq!(headroom::sign::percent_encode("a b*~/名"), "a%20b%2A~%2F%E5%90%8D");
+/// ```
 pub fn percent_encode(input: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(input.len());
