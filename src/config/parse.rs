@@ -1,0 +1,636 @@
+//! Config text to profiles: YAML with unknown and duplicate keys refused, `${VAR}` expansion,
+//! and every value checked, with the problem located and named.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::locate::{locate, locate_children, locate_duplicate, location_string};
+use super::validate::*;
+use super::*;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    #[serde(default)]
+    pub(super) defaults: Option<RawDefaults>,
+    #[serde(default)]
+    pub(super) profiles: UniqueMap<RawProfile>,
+    #[serde(default)]
+    pub(super) thresholds: UniqueMap<RawThreshold>,
+}
+
+/// A mapping that refuses a key given twice (YAML parsers keep the last one silently, which
+/// would hide a profile).
+pub(super) struct UniqueMap<V>(BTreeMap<String, V>);
+
+impl<V> Default for UniqueMap<V> {
+    fn default() -> Self {
+        UniqueMap(BTreeMap::new())
+    }
+}
+
+impl<V> std::ops::Deref for UniqueMap<V> {
+    type Target = BTreeMap<String, V>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(UniqueMap::default())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDefaults {
+    pub(super) warn: Option<f64>,
+    pub(super) crit: Option<f64>,
+    pub(super) timeout: Option<String>,
+    pub(super) retries: Option<u32>,
+    pub(super) concurrency: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProfile {
+    pub(super) provider: String,
+    pub(super) region: Option<String>,
+    pub(super) regions: Option<Vec<String>>,
+    pub(super) access_key_id: Option<String>,
+    pub(super) access_key_secret: Option<String>,
+    pub(super) security_token: Option<String>,
+    pub(super) access_key: Option<String>,
+    pub(super) secret_key: Option<String>,
+    pub(super) project_id: Option<String>,
+    pub(super) services: Option<Vec<String>>,
+    pub(super) endpoints: Option<UniqueMap<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawThreshold {
+    pub(super) warn: Option<f64>,
+    pub(super) crit: Option<f64>,
+    pub(super) warn_left: Option<u64>,
+    pub(super) crit_left: Option<u64>,
+}
+
+/// Every key the file may hold, for "did you mean".
+pub(super) const KNOWN_KEYS: &[&str] = &[
+    "defaults",
+    "profiles",
+    "thresholds",
+    "warn",
+    "crit",
+    "timeout",
+    "retries",
+    "concurrency",
+    "provider",
+    "region",
+    "regions",
+    "access_key_id",
+    "access_key_secret",
+    "security_token",
+    "access_key",
+    "secret_key",
+    "project_id",
+    "services",
+    "endpoints",
+    "warn_left",
+    "crit_left",
+    "smartag",
+    "vpc",
+    "vpn",
+    "vpcep",
+    "iam",
+];
+
+/// Parses config text. `path` is only used in messages.
+pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(ConfigError::new(path, "the config file is empty")
+            .at(Some((1, 1)))
+            .hint("see config.example.yaml, or run `headroom config init --force` for a commented start"));
+    }
+    let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path))?;
+
+    let defaults = resolve_defaults(raw.defaults.unwrap_or_default(), text, path, env)?;
+    let thresholds = resolve_thresholds(&raw.thresholds, text, path)?;
+
+    // One pass for every profile's position: `locate` per profile would rescan the text for
+    // each one (quadratic; 30 ms of a 400-profile check went there).
+    let locations = locate_children(text, "profiles");
+    let mut profiles = Vec::new();
+    for (name, raw_profile) in raw.profiles.iter() {
+        let location = locations.get(name.as_str()).copied();
+        profiles.push(resolve_profile(
+            name,
+            raw_profile,
+            location,
+            text,
+            path,
+            env,
+        )?);
+    }
+    Ok(Config {
+        origin: path.map_or(Origin::Environment, |p| Origin::File(p.to_path_buf())),
+        defaults,
+        profiles,
+        thresholds,
+        warnings: Vec::new(),
+    })
+}
+
+/// Turns a YAML/serde error into a located message with a "did you mean" where one fits.
+pub(super) fn yaml_error(
+    error: &serde_yaml::Error,
+    text: &str,
+    path: Option<&Path>,
+) -> ConfigError {
+    let mut location = error.location().map(|l| (l.line(), l.column()));
+    let mut message = error.to_string();
+    // The library appends " at line X column Y"; the location is shown in front instead.
+    if let Some(idx) = message.find(" at line ") {
+        message.truncate(idx);
+    }
+    // A duplicate is reported at the start of its mapping: point at the second key instead.
+    if let Some(rest) = message
+        .split("duplicate key `")
+        .nth(1)
+        .or_else(|| message.split("duplicate field `").nth(1))
+        && let Some(key) = rest.split('`').next()
+        && let Some(start) = location
+    {
+        location = locate_duplicate(text, start, key).or(location);
+    }
+    let mut err = ConfigError::new(path, message.clone()).at(location);
+    if let Some(rest) = message.split("unknown field `").nth(1)
+        && let Some(field) = rest.split('`').next()
+    {
+        if let Some(suggestion) = did_you_mean(field, KNOWN_KEYS) {
+            err = err.hint(format!("did you mean `{suggestion}`?"));
+        } else {
+            err = err.hint("remove it; config.example.yaml documents every key");
+        }
+    }
+    err
+}
+
+/// The closest candidate within an edit distance of 2 (or 1 for short words).
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Replaces every `${NAME}` with the variable's value. Returns the names used, or the first
+/// unset one. A `$` not followed by `{` is kept as it is.
+pub fn expand(raw: &str, env: &dyn Env) -> Result<(String, Vec<String>), ExpandError> {
+    let mut out = String::with_capacity(raw.len());
+    let mut names = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(ExpandError::Unterminated);
+        };
+        let name = &after[..end];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(ExpandError::BadName(name.to_string()));
+        }
+        match env.var(name) {
+            Some(value) => out.push_str(&value),
+            None => return Err(ExpandError::Unset(name.to_string())),
+        }
+        names.push(name.to_string());
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok((out, names))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpandError {
+    Unset(String),
+    Unterminated,
+    BadName(String),
+}
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpandError::Unset(name) => write!(f, "environment variable {name} is not set"),
+            ExpandError::Unterminated => f.write_str("`${` without a closing `}`"),
+            ExpandError::BadName(name) => write!(
+                f,
+                "`${{{name}}}` is not a variable reference (names are letters, digits and _)"
+            ),
+        }
+    }
+}
+
+pub(super) fn resolve_defaults(
+    raw: RawDefaults,
+    text: &str,
+    path: Option<&Path>,
+    env: &dyn Env,
+) -> Result<Defaults, ConfigError> {
+    let mut defaults = Defaults::default();
+    let fail = |key: &str, message: String| {
+        ConfigError::new(path, format!("defaults.{key}: {message}"))
+            .at(locate(text, &["defaults", key]))
+    };
+    if let Some(warn) = raw.warn {
+        defaults.warn = check_percent(warn).map_err(|m| fail("warn", m))?;
+    }
+    if let Some(crit) = raw.crit {
+        defaults.crit = check_percent(crit).map_err(|m| fail("crit", m))?;
+    }
+    if let Some(timeout) = raw.timeout {
+        let (timeout, names) = expand(&timeout, env).map_err(|e| fail("timeout", e.to_string()))?;
+        defaults.timeout = parse_duration(&timeout).map_err(|m| {
+            // The message quotes the value; one from a variable is named instead.
+            let m = if names.is_empty() {
+                m
+            } else {
+                conceal(
+                    m.replace(&format!("`{}`", timeout.trim()), &quoted(&timeout)),
+                    &timeout,
+                    &names,
+                )
+            };
+            fail("timeout", m)
+        })?;
+    }
+    if let Some(retries) = raw.retries {
+        defaults.retries = check_retries(retries).map_err(|m| fail("retries", m))?;
+    }
+    if let Some(concurrency) = raw.concurrency {
+        defaults.concurrency =
+            check_concurrency(concurrency).map_err(|m| fail("concurrency", m))?;
+    }
+    Ok(defaults)
+}
+
+pub(super) fn resolve_thresholds(
+    raw: &BTreeMap<String, RawThreshold>,
+    text: &str,
+    path: Option<&Path>,
+) -> Result<Vec<ThresholdRule>, ConfigError> {
+    let mut rules = Vec::new();
+    for (key, value) in raw {
+        let fail = |message: String| {
+            ConfigError::new(path, format!("thresholds.\"{key}\": {message}"))
+                .at(locate(text, &["thresholds", key]))
+        };
+        let (profile, rest) = match key.split_once(':') {
+            Some((profile, rest)) => (Some(profile.to_string()), rest),
+            None => (None, key.as_str()),
+        };
+        let Some((service, resource)) = rest.split_once('/') else {
+            return Err(fail(
+                "a threshold key is `[profile:]service/resource`, e.g. `vpc/securityGroupRule`"
+                    .into(),
+            ));
+        };
+        if service.is_empty() || resource.is_empty() || profile.as_deref() == Some("") {
+            return Err(fail(
+                "a threshold key is `[profile:]service/resource` with no empty part".into(),
+            ));
+        }
+        for (name, pct) in [("warn", value.warn), ("crit", value.crit)] {
+            if let Some(pct) = pct {
+                check_percent(pct).map_err(|m| fail(format!("{name}: {m}")))?;
+            }
+        }
+        if value.warn.is_none()
+            && value.crit.is_none()
+            && value.warn_left.is_none()
+            && value.crit_left.is_none()
+        {
+            return Err(fail(
+                "set at least one of warn, crit, warn_left, crit_left".into(),
+            ));
+        }
+        rules.push(ThresholdRule {
+            key: key.clone(),
+            profile,
+            service: service.to_string(),
+            resource: resource.to_string(),
+            warn: value.warn,
+            crit: value.crit,
+            warn_left: value.warn_left,
+            crit_left: value.crit_left,
+        });
+    }
+    Ok(rules)
+}
+
+pub(super) fn resolve_profile(
+    name: &str,
+    raw: &RawProfile,
+    profile_location: Option<(usize, usize)>,
+    text: &str,
+    path: Option<&Path>,
+    env: &dyn Env,
+) -> Result<Profile, ConfigError> {
+    let provider = match raw.provider.as_str() {
+        "alibaba" => Provider::Alibaba,
+        "huaweicloud" => Provider::Huaweicloud,
+        "otc" => Provider::Otc,
+        other => {
+            let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+            let mut err = ConfigError::new(
+                path,
+                format!(
+                    "profile `{name}`: provider {} is not one of alibaba, huaweicloud, otc",
+                    quoted(other)
+                ),
+            )
+            .at(locate(text, &["profiles", name, "provider"]).or(profile_location));
+            if let Some(suggestion) = did_you_mean(other, &names) {
+                err = err.hint(format!("did you mean `{suggestion}`?"));
+            }
+            return Err(err);
+        }
+    };
+    let mut profile = Profile {
+        name: name.to_string(),
+        provider,
+        regions: Vec::new(),
+        services: provider.services().iter().map(|s| s.to_string()).collect(),
+        services_explicit: false,
+        project_id: None,
+        endpoints: BTreeMap::new(),
+        credentials: None,
+        credential_sources: Vec::new(),
+        problem: None,
+        location: location_string(path, profile_location),
+    };
+    if let Err(problem) = fill_profile(&mut profile, raw, env) {
+        profile.problem = Some(problem);
+    }
+    Ok(profile)
+}
+
+/// Fills in everything a profile needs; the first problem found makes the profile unusable.
+pub(super) fn fill_profile(
+    profile: &mut Profile,
+    raw: &RawProfile,
+    env: &dyn Env,
+) -> Result<(), ProfileProblem> {
+    let problem = |key: &str, message: String| ProfileProblem {
+        key: key.to_string(),
+        message,
+    };
+    let expand_key = |key: &str, value: &str| -> Result<(String, Vec<String>), ProfileProblem> {
+        expand(value, env).map_err(|e| problem(key, e.to_string()))
+    };
+
+    // Keys that belong to the other provider's profiles are a mistake worth naming.
+    let (wrong_keys, right_hint): (&[(&str, bool)], &str) = match profile.provider {
+        Provider::Alibaba => (
+            &[
+                ("access_key", raw.access_key.is_some()),
+                ("secret_key", raw.secret_key.is_some()),
+                ("project_id", raw.project_id.is_some()),
+            ],
+            "alibaba profiles use access_key_id, access_key_secret and security_token",
+        ),
+        Provider::Huaweicloud | Provider::Otc => (
+            &[
+                ("access_key_id", raw.access_key_id.is_some()),
+                ("access_key_secret", raw.access_key_secret.is_some()),
+            ],
+            "huaweicloud and otc profiles use access_key, secret_key, security_token and project_id",
+        ),
+    };
+    if let Some((key, _)) = wrong_keys.iter().find(|(_, present)| *present) {
+        return Err(problem(
+            key,
+            format!("not a {} key; {right_hint}", profile.provider),
+        ));
+    }
+
+    // Regions.
+    let regions = match (&raw.region, &raw.regions) {
+        (Some(_), Some(_)) => {
+            return Err(problem(
+                "regions",
+                "set `region` or `regions`, not both".into(),
+            ));
+        }
+        (Some(region), None) => vec![expand_key("region", region)?],
+        (None, Some(regions)) => {
+            let mut out = Vec::new();
+            for region in regions {
+                out.push(expand_key("regions", region)?);
+            }
+            out
+        }
+        (None, None) => Vec::new(),
+    };
+    if regions.is_empty() {
+        return Err(problem(
+            "region",
+            "no region given; add `region: ...` or `regions: [...]`".into(),
+        ));
+    }
+    for (region, names) in &regions {
+        validate_region(region).map_err(|m| problem("region", conceal(m, region, names)))?;
+    }
+    profile.regions = dedup(regions.into_iter().map(|(region, _)| region).collect());
+
+    // Services.
+    if let Some(services) = &raw.services {
+        let known = profile.provider.services();
+        let mut chosen = Vec::new();
+        for service in services {
+            let (service, names) = expand_key("services", service)?;
+            if !known.contains(&service.as_str()) {
+                let hint = did_you_mean(&service, known)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                let message = format!(
+                    "{} is not a {} service (known: {}){hint}",
+                    quoted(&service),
+                    profile.provider,
+                    known.join(", ")
+                );
+                return Err(problem("services", conceal(message, &service, &names)));
+            }
+            chosen.push(service);
+        }
+        if chosen.is_empty() {
+            return Err(problem(
+                "services",
+                "the list is empty; leave the key out to query every service".into(),
+            ));
+        }
+        profile.services = dedup(chosen);
+        profile.services_explicit = true;
+    }
+
+    // Endpoints.
+    if let Some(endpoints) = &raw.endpoints {
+        let mut allowed: Vec<&str> = profile.provider.services().to_vec();
+        if profile.provider != Provider::Alibaba {
+            allowed.push("iam");
+        }
+        for (service, value) in endpoints.iter() {
+            let key = format!("endpoints.{service}");
+            if !allowed.contains(&service.as_str()) {
+                return Err(problem(
+                    &key,
+                    format!(
+                        "not a service of {} (known: {})",
+                        profile.provider,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            let (value, names) = expand_key(&key, value)?;
+            let url =
+                validate_endpoint(&value).map_err(|m| problem(&key, conceal(m, &value, &names)))?;
+            profile.endpoints.insert(service.clone(), url);
+        }
+    }
+
+    // Project id (Huawei Cloud / OTC only; looked up through IAM when absent).
+    if let Some(project_id) = &raw.project_id {
+        let (project_id, names) = expand_key("project_id", project_id)?;
+        if !project_id.is_empty() {
+            validate_project_id(&project_id)
+                .map_err(|m| problem("project_id", conceal(m, &project_id, &names)))?;
+            // A project belongs to one region; with several, each is looked up through IAM.
+            if profile.regions.len() > 1 {
+                return Err(problem(
+                    "project_id",
+                    "a project id belongs to one region; with several regions leave it out and \
+                     headroom looks each one up through IAM"
+                        .into(),
+                ));
+            }
+            profile.project_id = Some(project_id);
+        }
+    }
+
+    // Credentials.
+    let (id_key, secret_key) = match profile.provider {
+        Provider::Alibaba => ("access_key_id", "access_key_secret"),
+        Provider::Huaweicloud | Provider::Otc => ("access_key", "secret_key"),
+    };
+    let (raw_id, raw_secret) = match profile.provider {
+        Provider::Alibaba => (&raw.access_key_id, &raw.access_key_secret),
+        Provider::Huaweicloud | Provider::Otc => (&raw.access_key, &raw.secret_key),
+    };
+    let mut read = |key: &str, raw: &Option<String>| -> Result<Option<String>, ProfileProblem> {
+        let Some(raw) = raw else { return Ok(None) };
+        let (value, names) = expand_key(key, raw)?;
+        let source = if names.is_empty() {
+            CredentialSource::Inline
+        } else {
+            CredentialSource::Env(names)
+        };
+        profile.credential_sources.push((key.to_string(), source));
+        Ok(Some(value).filter(|v| !v.is_empty()))
+    };
+    let id = read(id_key, raw_id)?;
+    let secret = read(secret_key, raw_secret)?;
+    let token = read("security_token", &raw.security_token)?;
+    let Some(id) = id else {
+        return Err(problem(
+            id_key,
+            "no access key id; set it (e.g. from an environment variable with ${VAR})".into(),
+        ));
+    };
+    let Some(secret) = secret else {
+        return Err(problem(
+            secret_key,
+            "no secret; set it (e.g. from an environment variable with ${VAR})".into(),
+        ));
+    };
+    validate_key_id(&id).map_err(|m| problem(id_key, m))?;
+    profile.credentials = Some(Credentials {
+        access_key_id: id,
+        secret: Secret::new(secret),
+        security_token: token.map(Secret::new),
+    });
+    Ok(())
+}
+
+/// A message about a value that came from `${VAR}`s names the variables instead of showing the
+/// value: a mistaken reference (`region: ${HUAWEICLOUD_SDK_SK}`) must not print a secret.
+pub(super) fn conceal(message: String, value: &str, names: &[String]) -> String {
+    if names.is_empty() || value.is_empty() {
+        return message;
+    }
+    let names: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
+    message.replace(
+        &quoted(value),
+        &format!("the value of {}", names.join(" and ")),
+    )
+}
+
+pub(super) fn dedup(values: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}

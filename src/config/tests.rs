@@ -1,0 +1,358 @@
+use super::locate::{locate, locate_children};
+use super::parse::*;
+use super::validate::*;
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const GOOD: &str = "\
+defaults:
+  warn: 70
+  timeout: 2s
+profiles:
+  ali:
+    provider: alibaba
+    regions: [cn-shanghai, cn-hongkong]
+    access_key_id: ${ALI_ID}
+    access_key_secret: ${ALI_SECRET}
+  hw:
+    provider: huaweicloud
+    region: cn-north-4
+    project_id: 0123456789abcdef0123456789abcdef
+    access_key: AKINLINE0001
+    secret_key: inline-secret
+    services: [vpc]
+    endpoints:
+      vpc: http://127.0.0.1:8080
+thresholds:
+  \"vpc/securityGroupRule\": { warn: 60, crit: 90 }
+  \"hw:vpc/*\": { warn: 50 }
+  \"smartag/ccn\": { warn_left: 2, crit_left: 1 }
+";
+
+#[test]
+fn parses_a_full_config() {
+    let config = parse(
+        GOOD,
+        Some(Path::new("c.yaml")),
+        &env(&[("ALI_ID", "LTAIabc"), ("ALI_SECRET", "s")]),
+    )
+    .unwrap();
+    assert_eq!(config.defaults.warn, 70.0);
+    assert_eq!(config.defaults.crit, 95.0);
+    assert_eq!(config.defaults.timeout, Duration::from_secs(2));
+    let ali = &config.profiles[0];
+    assert_eq!(ali.regions, vec!["cn-shanghai", "cn-hongkong"]);
+    assert!(ali.problem.is_none());
+    assert_eq!(
+        ali.credential_sources[0].1,
+        CredentialSource::Env(vec!["ALI_ID".into()])
+    );
+    let hw = &config.profiles[1];
+    assert_eq!(hw.services, vec!["vpc"]);
+    assert!(hw.services_explicit);
+    assert_eq!(hw.credential_sources[1].1, CredentialSource::Inline);
+    assert_eq!(hw.endpoints["vpc"].as_str(), "http://127.0.0.1:8080/");
+}
+
+#[test]
+fn most_specific_threshold_wins() {
+    let config = parse(GOOD, None, &env(&[("ALI_ID", "a"), ("ALI_SECRET", "s")])).unwrap();
+    // `hw:vpc/*` (profile-qualified) beats `vpc/securityGroupRule`.
+    let t = config.thresholds_for("hw", "vpc", "securityGroupRule");
+    assert_eq!((t.warn, t.crit), (50.0, 95.0));
+    let t = config.thresholds_for("other", "vpc", "securityGroupRule");
+    assert_eq!((t.warn, t.crit), (60.0, 90.0));
+    let t = config.thresholds_for("ali", "smartag", "ccn");
+    assert_eq!(
+        (t.warn, t.crit, t.warn_left, t.crit_left),
+        (70.0, 95.0, Some(2), Some(1))
+    );
+    let t = config.thresholds_for("ali", "vpc", "subnet");
+    assert_eq!((t.warn, t.crit), (70.0, 95.0));
+}
+
+#[test]
+fn unset_variable_names_profile_key_and_variable() {
+    let config = parse(GOOD, None, &env(&[("ALI_ID", "a")])).unwrap();
+    let problem = config.profiles[0].problem.as_ref().unwrap();
+    assert_eq!(problem.key, "access_key_secret");
+    assert_eq!(
+        problem.message,
+        "environment variable ALI_SECRET is not set"
+    );
+}
+
+#[test]
+fn unknown_key_is_located_with_a_suggestion() {
+    let text = "profiles:\n  hw:\n    provider: otc\n    regoin: eu-de\n";
+    let err = parse(text, Some(Path::new("c.yaml")), &env(&[])).unwrap_err();
+    assert_eq!(err.location, Some((4, 5)));
+    assert!(
+        err.message.contains("unknown field `regoin`"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.hint.as_deref(), Some("did you mean `region`?"));
+    assert!(err.to_string().starts_with("c.yaml:4:5: "));
+}
+
+#[test]
+fn empty_and_non_yaml_files_are_errors() {
+    assert!(parse("", None, &env(&[])).is_err());
+    assert!(parse("# only a comment\n", None, &env(&[])).is_err());
+    let err = parse("profiles: [\n", None, &env(&[])).unwrap_err();
+    assert!(err.location.is_some());
+    let err = parse(
+        "profiles:\n  a:\n    provider: alibaba\n    regions: cn-shanghai\n",
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("invalid type"), "{}", err.message);
+}
+
+#[test]
+fn duplicate_keys_are_errors() {
+    let err = parse(
+        "profiles:\n  a:\n    provider: otc\n  a:\n    provider: otc\n",
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
+    assert!(err.location.is_some());
+    let err = parse(
+        "profiles:\n  a:\n    provider: otc\n    provider: otc\n",
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("duplicate"), "{}", err.message);
+}
+
+#[test]
+fn duplicates_are_located_at_the_second_key() {
+    let at = |text: &str| parse(text, None, &env(&[])).unwrap_err().location;
+    assert_eq!(
+        at(
+            "profiles:\n  a:\n    provider: otc\n  b:\n    provider: otc\n  a:\n    provider: otc\n"
+        ),
+        Some((6, 3))
+    );
+    assert_eq!(
+        at("profiles:\n  a:\n    provider: otc\n    region: eu-de\n    region: eu-nl\n"),
+        Some((5, 5))
+    );
+    assert_eq!(
+        at("defaults:\n  warn: 1\nprofiles:\n  a:\n    provider: otc\ndefaults:\n  warn: 2\n"),
+        Some((6, 1))
+    );
+    // A flow mapping keeps the parser's own location.
+    assert!(at("profiles: {a: {provider: otc}, a: {provider: otc}}\n").is_some());
+}
+
+#[test]
+fn oversized_and_endless_files_are_refused_where_they_pass_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    let line = "# ".to_string() + &"x".repeat(98) + "\n"; // 101 bytes
+    std::fs::write(&path, line.repeat(11_000)).unwrap();
+    let err = load(Some(&path), &env(&[])).unwrap_err();
+    assert!(err.message.contains("1 MiB"), "{}", err.message);
+    // Byte 1 048 576 is on line 10 382 (10 381 full lines of 101 bytes before it).
+    assert_eq!(err.location, Some((10_382, 1_048_576 - 10_381 * 101 + 1)));
+    #[cfg(unix)]
+    {
+        let err = load(Some(Path::new("/dev/zero")), &env(&[])).unwrap_err();
+        assert!(err.message.contains("1 MiB"), "{}", err.message);
+        assert_eq!(err.location, Some((1, 1_048_577)));
+    }
+}
+
+#[test]
+fn non_utf8_files_are_located_at_the_first_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.yaml");
+    std::fs::write(&path, b"profiles:\n  a:\n    region: eu-\xe9\n").unwrap();
+    let err = load(Some(&path), &env(&[])).unwrap_err();
+    assert!(err.message.contains("UTF-8"), "{}", err.message);
+    assert_eq!(err.location, Some((3, 16)));
+}
+
+#[test]
+fn bad_values_from_variables_are_not_shown() {
+    let secret = "NotARegionButASecret0123456789";
+    let env = env(&[("SK", secret), ("P", "0123")]);
+    let config = parse(
+            "profiles:\n  a:\n    provider: otc\n    region: ${SK}\n  b:\n    provider: otc\n    region: eu-de\n    services: [\"${SK}\"]\n  c:\n    provider: otc\n    region: eu-de\n    endpoints: {vpc: \"http://${SK}\"}\n  d:\n    provider: otc\n    region: eu-de\n    project_id: x${P}\n",
+            None,
+            &env,
+        )
+        .unwrap();
+    for profile in &config.profiles {
+        let problem = profile.problem.as_ref().unwrap().to_string();
+        assert!(!problem.contains("Secret0123"), "{problem}");
+        assert!(!problem.contains("x0123"), "{problem}");
+        assert!(problem.contains("the value of $"), "{problem}");
+    }
+    let err = parse(
+        "defaults:\n  timeout: ${SK}\nprofiles:\n  a:\n    provider: otc\n",
+        None,
+        &env,
+    )
+    .unwrap_err();
+    assert!(!err.to_string().contains("Secret0123"), "{err}");
+    assert!(err.to_string().contains("the value of ${SK}"), "{err}");
+    // A literal value is still shown, as the user typed it.
+    let config = parse(
+        "profiles:\n  a:\n    provider: otc\n    region: evil.example\n",
+        None,
+        &env,
+    )
+    .unwrap();
+    let problem = config.profiles[0].problem.as_ref().unwrap().to_string();
+    assert!(problem.contains("\"evil.example\""), "{problem}");
+}
+
+#[test]
+fn unknown_provider_suggests() {
+    let err = parse(
+        "profiles:\n  a:\n    provider: huawei\n",
+        Some(Path::new("c")),
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert_eq!(err.location, Some((3, 5)));
+    assert!(err.message.contains("profile `a`"));
+}
+
+#[test]
+fn hostile_regions_and_project_ids_are_refused() {
+    for region in [
+        "eu-de/..",
+        "..",
+        "eu-de@evil.example",
+        "evil.example",
+        "eu de",
+        "eu-dé",
+        "eu-de:443",
+        "EU-DE",
+        "eu",
+    ] {
+        assert!(validate_region(region).is_err(), "{region}");
+    }
+    for region in [
+        "eu-de",
+        "cn-north-4",
+        "eu-west-101",
+        "cn-shanghai-finance-1",
+        "ap-southeast-1",
+    ] {
+        assert!(validate_region(region).is_ok(), "{region}");
+    }
+    for id in [
+        "../0123456789abcdef0123456789abc",
+        "0123456789abcdef0123456789abcdeg",
+        "abc",
+        "0123456789abcdef0123456789abcdef/",
+    ] {
+        assert!(validate_project_id(id).is_err(), "{id}");
+    }
+    assert!(validate_project_id("0123456789abcdef0123456789abcdef").is_ok());
+}
+
+#[test]
+fn endpoints_must_be_https_or_loopback_http() {
+    assert!(validate_endpoint("https://vpc.eu-de.otc.t-systems.com").is_ok());
+    assert!(validate_endpoint("http://127.0.0.1:9000").is_ok());
+    assert!(validate_endpoint("http://[::1]:9000").is_ok());
+    assert!(validate_endpoint("http://localhost:9000").is_ok());
+    assert!(validate_endpoint("http://evil.example").is_err());
+    assert!(validate_endpoint("http://127.0.0.1.evil.example").is_err());
+    assert!(validate_endpoint("https://user:pw@vpc.example").is_err());
+    assert!(validate_endpoint("https://vpc.example/prefix").is_err());
+    assert!(validate_endpoint("ftp://vpc.example").is_err());
+}
+
+#[test]
+fn wildcards() {
+    assert!(wildcard_match("*", ""));
+    assert!(wildcard_match("vpn_*", "vpn_gateway"));
+    assert!(wildcard_match("*Group*", "securityGroupRule"));
+    assert!(!wildcard_match("vpn_*", "vpc"));
+    assert!(wildcard_match("a*b*c", "aXbYc"));
+    assert!(!wildcard_match("a*b*c", "aXbY"));
+}
+
+#[test]
+fn durations() {
+    assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+    assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+    assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+    for bad in ["", "10", "1.5s", "0s", "2h", "-1s", "s"] {
+        assert!(parse_duration(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn environment_profiles() {
+    let config = from_environment(&env(&[
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIx"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s"),
+        ("ALIBABA_CLOUD_REGION_ID", "cn-shanghai"),
+        ("HUAWEICLOUD_SDK_AK", "AK"),
+        ("HUAWEICLOUD_SDK_SK", "SK"),
+    ]))
+    .unwrap();
+    assert_eq!(config.profiles.len(), 2);
+    assert_eq!(config.profiles[0].name, "alibaba");
+    assert!(config.profiles[0].problem.is_none());
+    let hw = &config.profiles[1];
+    assert_eq!(
+        hw.problem.as_ref().unwrap().message,
+        "no region; set HUAWEICLOUD_SDK_REGION"
+    );
+    assert!(from_environment(&env(&[])).is_err());
+}
+
+#[test]
+fn locate_children_agrees_with_locate() {
+    let found = locate_children(GOOD, "profiles");
+    assert!(!found.is_empty());
+    for (key, at) in &found {
+        assert_eq!(locate(GOOD, &["profiles", key]), Some(*at), "{key}");
+    }
+    assert_eq!(found.get("hw").copied(), locate(GOOD, &["profiles", "hw"]));
+    assert!(locate_children("defaults: {}\n", "profiles").is_empty());
+}
+
+#[test]
+fn locate_finds_nested_keys() {
+    assert_eq!(
+        locate(GOOD, &["profiles", "hw", "project_id"]),
+        Some((13, 5))
+    );
+    assert_eq!(locate(GOOD, &["defaults", "timeout"]), Some((3, 3)));
+    assert_eq!(locate(GOOD, &["profiles", "nope"]), None);
+}
+
+#[test]
+fn expansion() {
+    let e = env(&[("A", "1"), ("B", "2")]);
+    assert_eq!(
+        expand("x${A}y${B}$z", &e),
+        Ok(("x1y2$z".into(), vec!["A".into(), "B".into()]))
+    );
+    assert_eq!(expand("${C}", &e), Err(ExpandError::Unset("C".into())));
+    assert_eq!(expand("${A", &e), Err(ExpandError::Unterminated));
+    assert_eq!(
+        expand("${A B}", &e),
+        Err(ExpandError::BadName("A B".into()))
+    );
+}

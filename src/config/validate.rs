@@ -1,0 +1,165 @@
+//! Checks of single values: regions and project ids (they go into host names and paths),
+//! endpoints, durations, thresholds. Each returns a message fit to show the user.
+
+use std::time::Duration;
+
+pub fn check_percent(value: f64) -> Result<f64, String> {
+    if value.is_finite() && (0.0..=100.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a percentage between 0 and 100"))
+    }
+}
+
+pub fn check_retries(value: u32) -> Result<u32, String> {
+    if value <= 10 {
+        Ok(value)
+    } else {
+        Err(format!("{value} retries is too many (at most 10)"))
+    }
+}
+
+pub fn check_concurrency(value: usize) -> Result<usize, String> {
+    if (1..=4096).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not between 1 and 4096"))
+    }
+}
+
+/// `500ms`, `2s`, `1m`: a whole number and a unit, between 1 ms and 1 hour.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let bad = || format!("`{text}` is not a duration; write it like 10s, 500ms or 1m");
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(number),
+        "s" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number.saturating_mul(60)),
+        _ => return Err(bad()),
+    };
+    if duration.is_zero() || duration > Duration::from_secs(3600) {
+        return Err(format!("`{text}` is out of range (1ms to 1h)"));
+    }
+    Ok(duration)
+}
+
+/// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`.
+pub fn display_duration(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms.is_multiple_of(60_000) {
+        format!("{}m", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+/// Region ids go into host names: lower-case words and digits joined by `-`, e.g.
+/// `cn-north-4`, `eu-west-101`, `cn-shanghai-finance-1`.
+pub fn validate_region(region: &str) -> Result<(), String> {
+    let ok = region.len() <= 40
+        && region.split('-').count() >= 2
+        && region.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && region.starts_with(|c: char| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not a region id (lower-case letters and digits joined by `-`, like cn-north-4)",
+            quoted(region)
+        ))
+    }
+}
+
+/// Project ids go into URL paths: 32 hexadecimal characters, as Huawei Cloud and OTC issue them.
+pub fn validate_project_id(project_id: &str) -> Result<(), String> {
+    if project_id.len() == 32 && project_id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not a project id (32 hexadecimal characters)",
+            quoted(project_id)
+        ))
+    }
+}
+
+/// Shows user input safely in a message: quoted, control characters escaped, length capped.
+pub fn quoted(value: &str) -> String {
+    let shown: String = value.chars().take(64).collect();
+    let mut out = format!("{shown:?}");
+    if value.chars().count() > 64 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// `https://` anywhere, `http://` only to a loopback address (for local testing); no user info,
+/// query or fragment; the path must be empty or `/`.
+pub fn validate_endpoint(value: &str) -> Result<reqwest::Url, String> {
+    let url =
+        reqwest::Url::parse(value).map_err(|e| format!("{} is not a URL: {e}", quoted(value)))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "{} uses plain http; endpoints must be https:// (http:// is allowed only to 127.0.0.1, ::1 or localhost)",
+                quoted(value)
+            ));
+        }
+        other => {
+            return Err(format!(
+                "{} has scheme `{other}`; endpoints must be https://",
+                quoted(value)
+            ));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{} has no host", quoted(value)));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{} must not carry a user name or password",
+            quoted(value)
+        ));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || (url.path() != "/" && !url.path().is_empty())
+    {
+        return Err(format!(
+            "{} must be a bare origin like https://vpc.eu-de.otc.t-systems.com",
+            quoted(value)
+        ));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Access key ids go into headers and queries: printable ASCII without spaces.
+pub(super) fn validate_key_id(id: &str) -> Result<(), String> {
+    if id.len() <= 256 && id.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err("the access key id holds spaces or characters that are not printable ASCII".into())
+    }
+}
