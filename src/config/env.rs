@@ -1,7 +1,5 @@
 //! Profiles from the providers' standard environment variables, when there is no config file.
 
-use std::collections::BTreeMap;
-
 use super::parse::{RawProfile, fill_profile};
 use super::*;
 
@@ -81,30 +79,13 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
     })
 }
 
-fn env_profile(
-    name: &str,
-    raw: &RawProfile,
-    env: &dyn Env,
-    region_var: &str,
-) -> Profile {
+fn env_profile(name: &str, raw: &RawProfile, env: &dyn Env, region_var: &str) -> Profile {
     let provider = if raw.provider == "alibaba" {
         Provider::Alibaba
     } else {
         Provider::Huaweicloud
     };
-    let mut profile = Profile {
-        name: name.to_string(),
-        provider,
-        regions: Vec::new(),
-        services: provider.services().iter().map(|s| s.to_string()).collect(),
-        services_explicit: false,
-        project_id: None,
-        endpoints: BTreeMap::new(),
-        credentials: None,
-        credential_sources: Vec::new(),
-        problem: None,
-        location: Some("environment".to_string()),
-    };
+    let mut profile = Profile::new(name, provider, Some("environment".to_string()));
     if let Err(mut problem) = fill_profile(&mut profile, raw, env) {
         if problem.key == "region" && raw.region.is_none() {
             problem.message = format!("no region; set {region_var}");

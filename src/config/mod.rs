@@ -203,6 +203,25 @@ pub struct Profile {
     pub location: Option<String>,
 }
 
+impl Profile {
+    /// A profile with the provider's defaults (every service), to be filled from the config.
+    fn new(name: &str, provider: Provider, location: Option<String>) -> Profile {
+        Profile {
+            name: name.to_string(),
+            provider,
+            regions: Vec::new(),
+            services: provider.services().iter().map(|s| s.to_string()).collect(),
+            services_explicit: false,
+            project_id: None,
+            endpoints: BTreeMap::new(),
+            credentials: None,
+            credential_sources: Vec::new(),
+            problem: None,
+            location,
+        }
+    }
+}
+
 /// A per-resource threshold override: `[profile:]service/resource`, `*` wildcards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThresholdRule {

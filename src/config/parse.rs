@@ -407,19 +407,7 @@ pub(super) fn resolve_profile(
             return Err(err);
         }
     };
-    let mut profile = Profile {
-        name: name.to_string(),
-        provider,
-        regions: Vec::new(),
-        services: provider.services().iter().map(|s| s.to_string()).collect(),
-        services_explicit: false,
-        project_id: None,
-        endpoints: BTreeMap::new(),
-        credentials: None,
-        credential_sources: Vec::new(),
-        problem: None,
-        location: location_string(path, profile_location),
-    };
+    let mut profile = Profile::new(name, provider, location_string(path, profile_location));
     if let Err(problem) = fill_profile(&mut profile, raw, env) {
         profile.problem = Some(problem);
     }
