@@ -272,8 +272,20 @@ fn build_report(
     config_errors: Vec<QueryError>,
 ) -> Report {
     let mut rows = Vec::new();
+    // A profile that could not be queried at all still counts as a failed query, so that
+    // `headroom_query_success == 0` alerts on a broken profile too.
+    let mut queries: Vec<QueryRecord> = config_errors
+        .iter()
+        .map(|error| QueryRecord {
+            profile: error.profile.clone(),
+            provider: error.provider,
+            region: error.region.clone(),
+            service: error.service.clone(),
+            success: false,
+            duration: std::time::Duration::ZERO,
+        })
+        .collect();
     let mut errors = config_errors;
-    let mut queries = Vec::new();
     for answer in answers {
         let target = &answer.target;
         let profile = &target.profile;

@@ -904,3 +904,24 @@ fn a_pipe_closed_before_anything_is_written_is_not_an_error() {
         "the failed queries are still reported: {err}"
     );
 }
+
+#[test]
+fn an_unusable_profile_is_a_failed_query_in_prometheus() {
+    let world = World::standard();
+    let config = world.standard_config("");
+    let output = world
+        .headroom()
+        .env_remove("OTC_SECRET")
+        .arg("--config")
+        .arg(&config)
+        .args(["-o", "prometheus"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 3);
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("headroom_query_success{profile=\"otc\"") && l.ends_with(" 0")),
+        "{text}"
+    );
+}
