@@ -332,17 +332,12 @@ fn build_report(
                     ));
                 }
             }
-            Err(failure) => errors.push(QueryError {
-                profile: profile.name.clone(),
-                provider: profile.provider,
-                region: target.region.clone(),
-                service: target.service.clone(),
-                kind: failure.kind,
-                http_status: failure.http_status,
-                code: failure.code,
-                message: failure.message,
-                request_id: failure.request_id,
-            }),
+            Err(failure) => errors.push(failure.into_query_error(
+                &profile.name,
+                profile.provider,
+                &target.region,
+                &target.service,
+            )),
         }
     }
     if args.problems {

@@ -182,21 +182,15 @@ impl From<&Failure> for ErrorDoc {
     }
 }
 
-fn describe_failure(f: &Failure) -> String {
-    let mut parts = vec![format!("[{}]", f.kind)];
-    if let Some(status) = f.http_status {
-        parts.push(format!("HTTP {status}"));
-    }
-    if let Some(code) = &f.code {
-        parts.push(format!("{code}:"));
-    }
-    if !f.message.is_empty() {
-        parts.push(f.message.clone());
-    }
-    if let Some(id) = &f.request_id {
-        parts.push(format!("(request id {id})"));
-    }
-    parts.join(" ")
+/// The failure in the one-line form `check` uses for failed queries.
+fn describe_failure(outcome: &Outcome, failure: &Failure) -> String {
+    let error = failure.clone().into_query_error(
+        &outcome.profile,
+        Provider::Alibaba,
+        &outcome.region,
+        "smartag",
+    );
+    crate::output::error_text(&error)
 }
 
 fn print(outcome: &Outcome, format: CreateFormat) -> Result<(), AppError> {
@@ -297,9 +291,8 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
         Ok(quota) => quota,
         Err(failure) => {
             stderr_line(&format!(
-                "error: cannot read the CCN quota of {} in {region}: {}",
-                profile.name,
-                describe_failure(&failure)
+                "error: cannot read the CCN quota: {}",
+                describe_failure(&outcome, &failure)
             ));
             stderr_line("nothing was created");
             outcome.result = "failed";
@@ -419,7 +412,7 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
             print_unless_table(&outcome, format, global)?;
             stderr_line(&format!(
                 "error: CreateCloudConnectNetwork failed: {}",
-                describe_failure(&failure)
+                describe_failure(&outcome, &failure)
             ));
             stderr_line("nothing was created");
             if failure.code.as_deref() == Some("CcnAmountLimit") {
@@ -433,7 +426,7 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
         Err(failure) => {
             stderr_line(&format!(
                 "warning: the create request went out but its answer was lost: {}",
-                describe_failure(&failure)
+                describe_failure(&outcome, &failure)
             ));
             stderr_line(&format!(
                 "looking for a network named {:?} instead of sending the create again",
@@ -481,7 +474,7 @@ async fn resolve_unknown(
             print_unless_table(outcome, format, global)?;
             stderr_line(&format!(
                 "error: DescribeCloudConnectNetworks failed: {}",
-                describe_failure(&failure)
+                describe_failure(outcome, &failure)
             ));
             stderr_line(&format!(
                 "hint: check with the console or `aliyun smartag DescribeCloudConnectNetworks --RegionId {} --Name {}` before trying again",

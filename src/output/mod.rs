@@ -66,7 +66,7 @@ pub fn error_line(error: &QueryError) -> String {
 }
 
 /// [`error_line`] without its `error: ` prefix, for formats that put their own in front.
-pub(crate) fn error_text(error: &QueryError) -> String {
+pub fn error_text(error: &QueryError) -> String {
     let place: Vec<String> = [&error.profile, &error.region, &error.service]
         .into_iter()
         .map(|part| clean(part, FIELD_CAP))

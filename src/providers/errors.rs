@@ -38,6 +38,27 @@ impl Failure {
         }
     }
 
+    /// The failure as one failed query of the report.
+    pub fn into_query_error(
+        self,
+        profile: &str,
+        provider: crate::quota::Provider,
+        region: &str,
+        service: &str,
+    ) -> crate::quota::QueryError {
+        crate::quota::QueryError {
+            profile: profile.to_string(),
+            provider,
+            region: region.to_string(),
+            service: service.to_string(),
+            kind: self.kind,
+            http_status: self.http_status,
+            code: self.code,
+            message: self.message,
+            request_id: self.request_id,
+        }
+    }
+
     /// A 2xx answer that cannot be used.
     pub fn bad_response(exchange: &Exchange, message: impl Into<String>) -> Failure {
         Failure {
