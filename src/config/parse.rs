@@ -387,26 +387,34 @@ pub(super) fn resolve_profile(
     path: Option<&Path>,
     env: &dyn Env,
 ) -> Result<Profile, ConfigError> {
-    let provider = match raw.provider.as_str() {
-        "alibaba" => Provider::Alibaba,
-        "huaweicloud" => Provider::Huaweicloud,
-        "otc" => Provider::Otc,
-        other => {
-            let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-            let mut err = ConfigError::new(
-                path,
-                format!(
+    // `${VAR}` works in any string value, the provider too; without a provider there is no
+    // profile to mark unusable, so an unset variable here stops the run.
+    let (provider_name, variables) = expand(&raw.provider, env).map_err(|e| {
+        ConfigError::new(path, format!("profile `{name}`: key `provider`: {e}")).at(locate(
+            text,
+            &["profiles", name, "provider"],
+        )
+        .or(profile_location))
+    })?;
+    let provider =
+        match provider_name.as_str() {
+            "alibaba" => Provider::Alibaba,
+            "huaweicloud" => Provider::Huaweicloud,
+            "otc" => Provider::Otc,
+            other => {
+                let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+                let message = format!(
                     "profile `{name}`: provider {} is not one of alibaba, huaweicloud, otc",
                     quoted(other)
-                ),
-            )
-            .at(locate(text, &["profiles", name, "provider"]).or(profile_location));
-            if let Some(suggestion) = did_you_mean(other, &names) {
-                err = err.hint(format!("did you mean `{suggestion}`?"));
+                );
+                let mut err = ConfigError::new(path, conceal(message, other, &variables))
+                    .at(locate(text, &["profiles", name, "provider"]).or(profile_location));
+                if let Some(suggestion) = did_you_mean(other, &names) {
+                    err = err.hint(format!("did you mean `{suggestion}`?"));
+                }
+                return Err(err);
             }
-            return Err(err);
-        }
-    };
+        };
     let mut profile = Profile::new(name, provider, location_string(path, profile_location));
     if let Err(problem) = fill_profile(&mut profile, raw, env) {
         profile.problem = Some(problem);
@@ -602,7 +610,7 @@ pub(super) fn fill_profile(
 
 /// A message about a value that came from `${VAR}`s names the variables instead of showing the
 /// value: a mistaken reference (`region: ${HUAWEICLOUD_SDK_SK}`) must not print a secret.
-pub(super) fn conceal(message: String, value: &str, names: &[String]) -> String {
+fn conceal(message: String, value: &str, names: &[String]) -> String {
     if names.is_empty() || value.is_empty() {
         return message;
     }

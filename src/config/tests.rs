@@ -356,3 +356,23 @@ fn expansion() {
         Err(ExpandError::BadName("A B".into()))
     );
 }
+
+#[test]
+fn the_provider_may_come_from_a_variable() {
+    let text = "profiles:\n  a:\n    provider: ${P}\n    region: eu-de\n    access_key: AK\n    secret_key: SK\n";
+    let config = parse(text, None, &env(&[("P", "otc")])).unwrap();
+    assert_eq!(config.profiles[0].provider, Provider::Otc);
+    let err = parse(text, Some(Path::new("c")), &env(&[])).unwrap_err();
+    assert!(
+        err.message.contains("environment variable P is not set"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.location, Some((3, 5)));
+    let err = parse(text, None, &env(&[("P", "s3cr3t")])).unwrap_err();
+    assert!(
+        !err.message.contains("s3cr3t") && err.message.contains("${P}"),
+        "{}",
+        err.message
+    );
+}
