@@ -11,4 +11,5 @@ mod faults;
 mod outputs;
 mod readme;
 mod secrets;
+mod tls;
 mod validation;
