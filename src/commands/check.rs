@@ -216,7 +216,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                 kind: ErrorKind::Config,
                 http_status: None,
                 code: None,
-                message: format!("profile {}: {problem}{where_}", profile.name),
+                message: format!("{problem}{where_}"),
                 request_id: None,
             });
             continue;
