@@ -580,15 +580,7 @@ fn unknown_config_key_is_located() {
 #[test]
 fn an_unset_variable_fails_only_its_profile() {
     let world = World::standard();
-    let config = world.standard_config("");
-    let output = world
-        .headroom()
-        .env_remove("OTC_SECRET")
-        .arg("--config")
-        .arg(&config)
-        .args(["-o", "json"])
-        .output()
-        .unwrap();
+    let output = world.run_without_variable("OTC_SECRET", &["-o", "json"]);
     assert_eq!(code(&output), 3);
     let doc = json(&output);
     let errors = doc["errors"].as_array().unwrap();

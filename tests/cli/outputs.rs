@@ -908,15 +908,7 @@ fn a_pipe_closed_before_anything_is_written_is_not_an_error() {
 #[test]
 fn an_unusable_profile_is_a_failed_query_in_prometheus() {
     let world = World::standard();
-    let config = world.standard_config("");
-    let output = world
-        .headroom()
-        .env_remove("OTC_SECRET")
-        .arg("--config")
-        .arg(&config)
-        .args(["-o", "prometheus"])
-        .output()
-        .unwrap();
+    let output = world.run_without_variable("OTC_SECRET", &["-o", "prometheus"]);
     assert_eq!(code(&output), 3);
     let text = stdout(&output);
     assert!(

@@ -192,6 +192,18 @@ impl World {
             .expect("run headroom")
     }
 
+    /// `run`, with one of the variables the standard config refers to unset.
+    pub fn run_without_variable(&self, variable: &str, args: &[&str]) -> Output {
+        let config = self.standard_config("");
+        self.headroom()
+            .env_remove(variable)
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .output()
+            .expect("run headroom")
+    }
+
     /// Asserts that every request the fake received carried a valid signature.
     pub fn assert_all_signed(&self) {
         let requests = self.fake.requests();
