@@ -16,33 +16,41 @@ pub(super) fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The lines that hold YAML content: (0-based line number, indent, the line without it).
+/// Blank lines and comments are left out.
+fn content_lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    text.lines().enumerate().filter_map(|(number, line)| {
+        let trimmed = line.trim_start();
+        let blank = trimmed.is_empty() || trimmed.starts_with('#');
+        (!blank).then(|| (number, line.len() - trimmed.len(), trimmed))
+    })
+}
+
+/// The key a content line starts with (`name:` or `"name":`), without quotes.
+fn key_name(trimmed: &str) -> &str {
+    trimmed
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'')
+}
+
 /// Finds `key:` under the nested keys `path` by indentation, for locating semantic errors that
 /// serde cannot place. Returns 1-based (line, column).
 pub(super) fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
     let mut parent_indent: Option<usize> = None;
     let mut found = None;
-    let mut lines = text.lines().enumerate();
+    let mut lines = content_lines(text);
     'segments: for segment in path {
-        for (number, line) in lines.by_ref() {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let indent = line.len() - trimmed.len();
+        for (number, indent, trimmed) in lines.by_ref() {
             if let Some(parent) = parent_indent
                 && indent <= parent
             {
                 return None;
             }
-            let key = trimmed.trim_start_matches("- ");
-            let key = key
-                .split(':')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"')
-                .trim_matches('\'');
-            if key == *segment {
+            if key_name(trimmed.trim_start_matches("- ")) == *segment {
                 parent_indent = Some(indent);
                 found = Some((number + 1, indent + 1));
                 continue 'segments;
@@ -57,25 +65,13 @@ pub(super) fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
 pub(super) fn locate_children<'t>(text: &'t str, parent: &str) -> HashMap<&'t str, (usize, usize)> {
     let mut found = HashMap::new();
     let mut parent_indent: Option<usize> = None;
-    for (number, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
+    for (number, indent, trimmed) in content_lines(text) {
         if let Some(parent) = parent_indent
             && indent <= parent
         {
             break;
         }
-        let key = trimmed.trim_start_matches("- ");
-        let key = key
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches('"')
-            .trim_matches('\'');
+        let key = key_name(trimmed.trim_start_matches("- "));
         match parent_indent {
             None if key == parent => parent_indent = Some(indent),
             None => {}
@@ -96,27 +92,13 @@ pub(super) fn locate_duplicate(
 ) -> Option<(usize, usize)> {
     let (first_line, column) = start;
     let indent = column.checked_sub(1)?;
+    let first = first_line.checked_sub(1)?;
     let mut seen = false;
-    for (number, line) in text.lines().enumerate().skip(first_line.checked_sub(1)?) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let this_indent = line.len() - trimmed.len();
+    for (number, this_indent, trimmed) in content_lines(text).skip_while(|(n, ..)| *n < first) {
         if this_indent < indent && number + 1 > first_line {
             return None;
         }
-        if this_indent != indent {
-            continue;
-        }
-        let this_key = trimmed
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches('"')
-            .trim_matches('\'');
-        if this_key == key {
+        if this_indent == indent && key_name(trimmed) == key {
             if seen {
                 return Some((number + 1, indent + 1));
             }
