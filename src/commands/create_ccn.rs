@@ -37,50 +37,45 @@ fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{2A6DF}')
 }
 
+/// The rules `Name` and `Description` share: not starting with `http://` or `https://`,
+/// 2 to `max` characters (not bytes), and a letter or a Chinese character first. `rule` is the
+/// sentence shown when one of them is broken.
+fn check_text(flag: &str, value: &str, max: usize, rule: &str) -> Result<(), String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return Err(format!("{flag} must not start with http:// or https://"));
+    }
+    let count = value.chars().count();
+    if !(2..=max).contains(&count) {
+        return Err(format!("{rule} (it has {count} characters)"));
+    }
+    match value.chars().next() {
+        Some(first) if is_letter_or_chinese(first) => Ok(()),
+        first => Err(format!(
+            "{rule} (it starts with {:?})",
+            first.unwrap_or(' ')
+        )),
+    }
+}
+
 /// `Name`: 2-128 characters, starting with a letter or a Chinese character, then letters,
 /// Chinese characters, digits, `.`, `_`, `-`; never starting with `http://` or `https://`.
 pub fn validate_name(name: &str) -> Result<(), String> {
-    let count = name.chars().count();
     let rule = "--name must be 2-128 characters, start with a letter or a Chinese character, and contain only letters, Chinese characters, digits, `.`, `_` and `-`";
-    if name.starts_with("http://") || name.starts_with("https://") {
-        return Err("--name must not start with http:// or https://".to_string());
+    check_text("--name", name, 128, rule)?;
+    let allowed =
+        |c: char| is_letter_or_chinese(c) || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    match name.chars().find(|&c| !allowed(c)) {
+        Some(bad) => Err(format!("{rule} ({bad:?} is not allowed)")),
+        None => Ok(()),
     }
-    if !(2..=128).contains(&count) {
-        return Err(format!("{rule} (it has {count} characters)"));
-    }
-    if !name.chars().next().is_some_and(is_letter_or_chinese) {
-        return Err(format!(
-            "{rule} (it starts with {:?})",
-            name.chars().next().unwrap_or(' ')
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|&c| !(is_letter_or_chinese(c) || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-    {
-        return Err(format!("{rule} ({bad:?} is not allowed)"));
-    }
-    Ok(())
 }
 
 /// `Description`: 2-256 characters, starting with a letter or a Chinese character, never
 /// starting with `http://` or `https://`; no control characters.
 pub fn validate_description(description: &str) -> Result<(), String> {
-    let count = description.chars().count();
     let rule =
         "--description must be 2-256 characters and start with a letter or a Chinese character";
-    if description.starts_with("http://") || description.starts_with("https://") {
-        return Err("--description must not start with http:// or https://".to_string());
-    }
-    if !(2..=256).contains(&count) {
-        return Err(format!("{rule} (it has {count} characters)"));
-    }
-    if !description.chars().next().is_some_and(is_letter_or_chinese) {
-        return Err(format!(
-            "{rule} (it starts with {:?})",
-            description.chars().next().unwrap_or(' ')
-        ));
-    }
+    check_text("--description", description, 256, rule)?;
     if description.chars().any(char::is_control) {
         return Err(format!("{rule}, without control characters"));
     }
