@@ -86,7 +86,7 @@ impl Progress {
         }
     }
 
-    /// The number of answers received so far; pass it to `Engine::query_all_counted`.
+    /// The number of answers received so far; pass it to `Engine::query_all`.
     pub fn counter(&self) -> Arc<AtomicUsize> {
         Arc::clone(&self.done)
     }

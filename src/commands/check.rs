@@ -25,9 +25,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> Comm
     let format = args.output.unwrap_or(Format::Table);
     let engine = Engine::new(settings).map_err(AppError::Other)?;
     let progress = crate::progress::Progress::start(plan.targets.len(), format, global);
-    let answers = engine
-        .query_all_counted(plan.targets, Some(progress.counter()))
-        .await;
+    let answers = engine.query_all(plan.targets, &progress.counter()).await;
     progress.finish();
 
     let report = build_report(config, args, cli_thresholds, answers, plan.errors);

@@ -138,16 +138,12 @@ impl Engine {
         self.settings
     }
 
-    /// Queries every target at once; answers come back in the order of `targets`.
-    pub async fn query_all(self: &Arc<Self>, targets: Vec<Target>) -> Vec<Answer> {
-        self.query_all_counted(targets, None).await
-    }
-
-    /// [`Engine::query_all`], adding one to `done` as each answer arrives (the progress line).
-    pub async fn query_all_counted(
+    /// Queries every target at once; answers come back in the order of `targets`. `done` counts
+    /// the answers as they arrive (for the progress line).
+    pub async fn query_all(
         self: &Arc<Self>,
         targets: Vec<Target>,
-        done: Option<Arc<AtomicUsize>>,
+        done: &AtomicUsize,
     ) -> Vec<Answer> {
         let mut tasks = tokio::task::JoinSet::new();
         for (index, target) in targets.into_iter().enumerate() {
@@ -156,9 +152,7 @@ impl Engine {
         }
         let mut answers: Vec<(usize, Answer)> = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            if let Some(done) = &done {
-                done.fetch_add(1, Ordering::Relaxed);
-            }
+            done.fetch_add(1, Ordering::Relaxed);
             // A task only ends by returning: nothing in a query panics.
             if let Ok(pair) = joined {
                 answers.push(pair);
