@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 
 use headroom::fake::{Account, CcnRegion, FakeCloud, FakeHandle, Service};
 use headroom::output::{self, Format, RenderOptions};
-use headroom::providers::huawei;
+use headroom::sources::vpc;
 use headroom::quota::{Provider, QueryRecord, QuotaRow, Report, Thresholds};
 use serde_json::{Value, json};
 
@@ -707,9 +707,9 @@ fn local_cost(rows: usize, runs: usize) {
     let body = serde_json::to_vec(&json!({"quotas": {"resources": entries}})).expect("JSON");
     let parse = time(runs, || {
         let value: Value = serde_json::from_slice(&body).expect("JSON");
-        huawei::parse_quotas(&value).expect("quotas").len()
+        vpc::parse_quotas(&value).expect("quotas").len()
     });
-    let parsed = huawei::parse_quotas(&serde_json::from_slice(&body).expect("JSON")).expect("ok");
+    let parsed = vpc::parse_quotas(&serde_json::from_slice(&body).expect("JSON")).expect("ok");
     say(&format!(
         "   parse ({} KiB answer)     {:>7.2} ms",
         body.len() / 1024,

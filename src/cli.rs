@@ -121,8 +121,7 @@ pub struct CheckArgs {
     #[arg(long = "provider", value_name = "NAME")]
     pub providers: Vec<String>,
 
-    /// Only this service (repeatable): smartag, vpc, vpn, vpcep
-    #[arg(short, long = "service", value_name = "NAME")]
+    #[arg(short, long = "service", value_name = "NAME", help = crate::sources::service_help())]
     pub services: Vec<String>,
 
     /// Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`

@@ -1,8 +1,8 @@
 //! headroom: a quota inspector for Alibaba Cloud, Huawei Cloud and Open Telekom Cloud.
 //!
-//! Data flows one way: `config` (profiles) -> `providers` (signed queries over `http`) ->
-//! `quota` (rows with a status) -> `output` (one renderer per format). Nothing in `output`
-//! knows a provider; nothing in `providers` prints.
+//! Data flows one way: `config` (profiles) -> `providers` (signed queries over `http`, one per
+//! quota source of the `sources` catalogue) -> `quota` (rows with a status) -> `output` (one
+//! renderer per format). Nothing in `output` knows a provider; nothing in `providers` prints.
 
 pub mod cli;
 pub mod commands;
@@ -16,6 +16,7 @@ pub mod providers;
 pub mod quota;
 pub mod secret;
 pub mod sign;
+pub mod sources;
 
 use std::ffi::OsString;
 

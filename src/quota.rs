@@ -27,14 +27,6 @@ impl Provider {
             Provider::Otc => "otc",
         }
     }
-
-    /// The services headroom queries for this provider, in display order.
-    pub fn services(self) -> &'static [&'static str] {
-        match self {
-            Provider::Alibaba => &["smartag"],
-            Provider::Huaweicloud | Provider::Otc => &["vpc", "vpn", "vpcep"],
-        }
-    }
 }
 
 impl fmt::Display for Provider {

@@ -2,7 +2,8 @@
 //! DescribeCloudConnectNetworks) from arbitrary bytes: a row, a network or a clear error.
 #![no_main]
 
-use headroom::providers::alibaba::{parse_created, parse_described, parse_use_limit};
+use headroom::providers::alibaba::{parse_created, parse_described};
+use headroom::sources::smartag::parse_use_limit;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,8 @@
 //! arbitrary bytes: rows or a clear error, never a panic or a negative count.
 #![no_main]
 
-use headroom::providers::huawei::{parse_project_id, parse_quotas};
+use headroom::providers::huawei::parse_project_id;
+use headroom::sources::vpc::parse_quotas;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,8 +9,9 @@ use crate::commands::{
 };
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
 use crate::output::{self, Format, RenderOptions};
-use crate::providers::{Answer, Engine, Settings, Target, huawei};
+use crate::providers::{Answer, Engine, Settings, Target};
 use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Report, Status};
+use crate::sources::{self, Source};
 
 pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> CommandResult {
     let settings = settings(args, config)?;
@@ -150,11 +151,11 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
             }
         }
     }
-    const SERVICES: [&str; 4] = ["smartag", "vpc", "vpn", "vpcep"];
+    let known_services = sources::all_services();
     for wanted in &args.services {
-        if !SERVICES.contains(&wanted.as_str()) {
-            let hint = did_you_mean(wanted, &SERVICES).map_or_else(
-                || "services are smartag, vpc, vpn and vpcep".to_string(),
+        if !known_services.contains(&wanted.as_str()) {
+            let hint = did_you_mean(wanted, &known_services).map_or_else(
+                || format!("services are {}", known_services.join(", ")),
                 |s| format!("did you mean `{s}`?"),
             );
             return Err(AppError::usage_hint(
@@ -223,8 +224,14 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         let shared = Arc::new(profile.clone());
         for region in regions {
             for service in &services {
-                let offered = huawei::offers(profile.provider, service, region)
-                    || profile.endpoints.contains_key(*service);
+                // Config validation only lets through services the catalogue knows.
+                let Some(source) = Source::for_service(profile.provider, service) else {
+                    continue;
+                };
+                let offered = source.offered_in(profile.provider, region)
+                    || profile
+                        .endpoints
+                        .contains_key(source.describe().endpoint_key);
                 if !offered {
                     let message = format!("{} {region} offers no {service} API", profile.provider);
                     if profile.services_explicit || args.services.contains(service) {
@@ -251,6 +258,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                     profile: Arc::clone(&shared),
                     region: region.clone(),
                     service: (*service).clone(),
+                    source,
                 });
             }
         }

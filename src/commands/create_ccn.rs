@@ -19,6 +19,7 @@ use crate::config::{self, Config, Credentials, Profile};
 use crate::providers::alibaba::{self, CreatedNetwork, FoundNetwork};
 use crate::providers::{Engine, Failure, ParsedQuota, credentials, endpoint, retry_delay};
 use crate::quota::{ErrorKind, Provider};
+use crate::sources::{self, Source, smartag};
 
 /// Exit codes of this command (SPEC §5).
 const EXIT_CREATED: u8 = 0;
@@ -257,8 +258,12 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
     let settings = check::settings_from(config, args.timeout.as_deref(), args.retries, Some(4))?;
     let engine = Engine::new(settings).map_err(AppError::Other)?;
     let creds = credentials(&profile).map_err(|f| AppError::Other(f.message))?;
-    let endpoint = endpoint(&profile, "smartag", &alibaba::default_endpoint(&region))
-        .map_err(|f| AppError::Other(f.message))?;
+    let endpoint = endpoint(
+        &profile,
+        "smartag",
+        &sources::default_endpoint(Source::Smartag, Provider::Alibaba, &region),
+    )
+    .map_err(|f| AppError::Other(f.message))?;
     let call = Call {
         engine: &engine,
         endpoint: &endpoint,
@@ -347,6 +352,7 @@ pub async fn run(global: &GlobalArgs, args: &CreateCcnArgs, config: &Config) -> 
         let request = alibaba::request(
             reqwest::Method::POST,
             &endpoint,
+            smartag::VERSION,
             "CreateCloudConnectNetwork",
             &region,
             creds,
@@ -598,6 +604,7 @@ impl Call<'_> {
                 alibaba::request(
                     reqwest::Method::GET,
                     self.endpoint,
+                    smartag::VERSION,
                     action,
                     self.region,
                     self.credentials,
@@ -613,7 +620,7 @@ impl Call<'_> {
     async fn use_limit(&self) -> Result<ParsedQuota, Failure> {
         let params = [("RegionId".to_string(), self.region.to_string())];
         let body = self.read("GetCloudConnectNetworkUseLimit", &params).await?;
-        alibaba::parse_use_limit(&body)
+        smartag::parse_use_limit(&body)
             .map_err(|m| Failure::new(ErrorKind::BadResponse, format!("unexpected response: {m}")))
     }
 

@@ -193,7 +193,7 @@ pub struct Profile {
     /// The profile listed `services:` itself (a skipped service is then an error, not a note).
     pub services_explicit: bool,
     pub project_id: Option<String>,
-    /// Per-service endpoint overrides (`smartag`, `vpc`, `vpn`, `vpcep`, `iam`), validated.
+    /// Endpoint overrides by endpoint key (each source's, and `iam`), validated.
     pub endpoints: BTreeMap<String, reqwest::Url>,
     pub credentials: Option<Credentials>,
     /// (key, source) for every credential key, for `headroom profiles`.
@@ -210,7 +210,10 @@ impl Profile {
             name: name.to_string(),
             provider,
             regions: Vec::new(),
-            services: provider.services().iter().map(|s| s.to_string()).collect(),
+            services: crate::sources::default_services(provider)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             services_explicit: false,
             project_id: None,
             endpoints: BTreeMap::new(),

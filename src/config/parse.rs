@@ -127,12 +127,14 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "endpoints",
     "warn_left",
     "crit_left",
-    "smartag",
-    "vpc",
-    "vpn",
-    "vpcep",
-    "iam",
 ];
+
+/// Every key the file may hold, for "did you mean": the fixed keys and every endpoint key.
+fn known_keys() -> Vec<&'static str> {
+    let mut keys = KNOWN_KEYS.to_vec();
+    keys.extend(crate::sources::all_endpoint_keys());
+    keys
+}
 
 /// Parses config text. `path` is only used in messages.
 pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigError> {
@@ -200,7 +202,7 @@ pub(super) fn yaml_error(
     if let Some(rest) = message.split("unknown field `").nth(1)
         && let Some(field) = rest.split('`').next()
     {
-        if let Some(suggestion) = did_you_mean(field, KNOWN_KEYS) {
+        if let Some(suggestion) = did_you_mean(field, &known_keys()) {
             err = err.hint(format!("did you mean `{suggestion}`?"));
         } else {
             err = err.hint("remove it; config.example.yaml documents every key");
@@ -492,12 +494,12 @@ pub(super) fn fill_profile(
 
     // Services.
     if let Some(services) = &raw.services {
-        let known = profile.provider.services();
+        let known = crate::sources::default_services(profile.provider);
         let mut chosen = Vec::new();
         for service in services {
             let (service, names) = expand_key("services", service)?;
-            if !known.contains(&service.as_str()) {
-                let hint = did_you_mean(&service, known)
+            if crate::sources::Source::for_service(profile.provider, &service).is_none() {
+                let hint = did_you_mean(&service, &known)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 let message = format!(
@@ -522,10 +524,7 @@ pub(super) fn fill_profile(
 
     // Endpoints.
     if let Some(endpoints) = &raw.endpoints {
-        let mut allowed: Vec<&str> = profile.provider.services().to_vec();
-        if profile.provider != Provider::Alibaba {
-            allowed.push("iam");
-        }
+        let allowed = crate::sources::endpoint_keys(profile.provider);
         for (service, value) in endpoints.iter() {
             let key = format!("endpoints.{service}");
             if !allowed.contains(&service.as_str()) {

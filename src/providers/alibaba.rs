@@ -1,19 +1,11 @@
-//! Alibaba Cloud Smart Access Gateway (`Smartag`, RPC, version 2018-03-13): building signed
-//! requests and reading the answers of GetCloudConnectNetworkUseLimit,
-//! CreateCloudConnectNetwork and DescribeCloudConnectNetworks.
+//! Alibaba Cloud RPC: building signed requests (signature V1), and reading the answers of
+//! Smart Access Gateway's CreateCloudConnectNetwork and DescribeCloudConnectNetworks.
 
 use serde_json::Value;
 
-use super::{ParsedQuota, number_field, text_field};
+use super::text_field;
 use crate::config::Credentials;
 use crate::sign::alibaba::{self, RpcContext};
-
-pub const VERSION: &str = "2018-03-13";
-
-/// `https://smartag.{region}.aliyuncs.com/`, the same host on the China and international sites.
-pub fn default_endpoint(region: &str) -> String {
-    format!("https://smartag.{region}.aliyuncs.com/")
-}
 
 /// A signed RPC request: every parameter and the signature in the query string, empty body.
 /// `at` and `nonce` are fresh for every attempt, retries included.
@@ -21,6 +13,7 @@ pub fn default_endpoint(region: &str) -> String {
 pub fn request(
     method: reqwest::Method,
     endpoint: &reqwest::Url,
+    version: &str,
     action: &str,
     region: &str,
     credentials: &Credentials,
@@ -31,7 +24,7 @@ pub fn request(
     let timestamp = alibaba::timestamp(at);
     let context = RpcContext {
         action,
-        version: VERSION,
+        version,
         format: "JSON",
         access_key_id: &credentials.access_key_id,
         region_id: region,
@@ -46,14 +39,6 @@ pub fn request(
     // The query is already percent-encoded with the unreserved set only, so it is kept as is.
     url.set_query(Some(&query));
     reqwest::Request::new(method, url)
-}
-
-/// `GetCloudConnectNetworkUseLimit` → one `ccn` row: used = `UsedAmount`, limit = `TotalAmount`.
-pub fn parse_use_limit(body: &Value) -> Result<ParsedQuota, String> {
-    let object = body.as_object().ok_or("the answer is not a JSON object")?;
-    let used = number_field(object, "UsedAmount")?;
-    let total = number_field(object, "TotalAmount")?;
-    ParsedQuota::new("ccn", used, total, None)
 }
 
 /// What `CreateCloudConnectNetwork` answered.
@@ -104,40 +89,4 @@ pub fn parse_described(body: &Value) -> Result<Vec<FoundNetwork>, String> {
         });
     }
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn reads_the_documented_answer() {
-        let row =
-            parse_use_limit(&json!({"RequestId":"BCD0","TotalAmount":10,"UsedAmount":6})).unwrap();
-        assert_eq!(
-            (row.resource.as_str(), row.used, row.limit),
-            ("ccn", 6, Some(10))
-        );
-    }
-
-    #[test]
-    fn accepts_numbers_as_strings_and_unlimited() {
-        let row = parse_use_limit(&json!({"TotalAmount":"-1","UsedAmount":"4"})).unwrap();
-        assert_eq!((row.used, row.limit), (4, None));
-    }
-
-    #[test]
-    fn names_the_missing_or_bad_field() {
-        assert_eq!(
-            parse_use_limit(&json!({"TotalAmount":10})).unwrap_err(),
-            "field `UsedAmount` is missing"
-        );
-        assert_eq!(
-            parse_use_limit(&json!({"TotalAmount":10,"UsedAmount":"many"})).unwrap_err(),
-            "field `UsedAmount` is not a number: \"many\""
-        );
-        assert!(parse_use_limit(&json!({"TotalAmount":10,"UsedAmount":-3})).is_err());
-        assert!(parse_use_limit(&json!([1])).is_err());
-    }
 }

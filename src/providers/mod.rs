@@ -18,7 +18,8 @@ use tokio::sync::{OnceCell, Semaphore};
 use crate::config::{Profile, validate_project_id};
 use crate::http::{self, Exchange};
 use crate::log::log;
-use crate::quota::{ErrorKind, Provider};
+use crate::quota::ErrorKind;
+use crate::sources::{self, Call, Protocol, Query, Source};
 pub use errors::Failure;
 
 /// Longest wait a `Retry-After` header can impose on one retry.
@@ -26,6 +27,8 @@ const RETRY_AFTER_CAP: Duration = Duration::from_secs(10);
 /// First backoff step; it doubles each retry, with jitter, up to `BACKOFF_CAP`.
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
+/// Most pages one query may take: a source that never stops paging is a broken answer.
+const MAX_PAGES: usize = 50;
 
 /// One quota entry as the API gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +98,10 @@ pub fn text_field(object: &Map<String, Value>, field: &str) -> Option<String> {
 pub struct Target {
     pub profile: Arc<Profile>,
     pub region: String,
+    /// The service name as the user knows it (for Alibaba Quota Center, the product code).
     pub service: String,
+    /// The API that answers it.
+    pub source: Source,
 }
 
 /// What one target gave.
@@ -169,10 +175,7 @@ impl Engine {
             target.profile.name, target.region, target.service
         );
         log(1, || format!("{label}: querying"));
-        let outcome = match target.profile.provider {
-            Provider::Alibaba => self.query_smartag(&target).await,
-            Provider::Huaweicloud | Provider::Otc => self.query_huawei(&target).await,
-        };
+        let outcome = self.fetch(&target).await;
         let duration = started.elapsed();
         match &outcome {
             Ok(rows) => log(1, || {
@@ -198,46 +201,62 @@ impl Engine {
         }
     }
 
-    async fn query_smartag(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
+    /// One query: every page of its source's answer, each page after the previous one.
+    async fn fetch(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
         let profile = &target.profile;
         let credentials = credentials(profile)?;
-        let endpoint = endpoint(
-            profile,
-            "smartag",
-            &alibaba::default_endpoint(&target.region),
-        )?;
-        let body = self
-            .read_json(&target.region, |at, nonce| {
-                alibaba::request(
-                    reqwest::Method::GET,
-                    &endpoint,
-                    "GetCloudConnectNetworkUseLimit",
-                    &target.region,
-                    credentials,
-                    &[("RegionId".to_string(), target.region.clone())],
-                    at,
-                    nonce,
+        let description = target.source.describe();
+        let default = sources::default_endpoint(target.source, profile.provider, &target.region);
+        let endpoint = endpoint(profile, description.endpoint_key, &default)?;
+        let project_id = match description.protocol {
+            Protocol::HuaweiProject => self.project_id(target).await?,
+            Protocol::AlibabaRpc { .. } => String::new(),
+        };
+        let query = Query {
+            region: &target.region,
+            service: &target.service,
+            project_id: &project_id,
+        };
+        let mut quotas = Vec::new();
+        let mut left_out = 0;
+        let mut sent: Vec<String> = Vec::new();
+        loop {
+            let token = sent.last().map(String::as_str);
+            let call = (description.request)(&query, token);
+            let (body, exchange) = self
+                .read_json(&target.region, |at, nonce| {
+                    sign_call(&call, &endpoint, &query, credentials, at, nonce)
+                })
+                .await?;
+            let page = (description.parse)(&body, token).map_err(|m| unexpected(&exchange, m))?;
+            quotas.extend(page.quotas);
+            left_out += page.left_out;
+            let Some(next) = page.next.filter(|next| !next.is_empty()) else {
+                break;
+            };
+            if sent.contains(&next) {
+                return Err(unexpected(
+                    &exchange,
+                    format!("the page token {next:?} came back a second time"),
+                ));
+            }
+            if sent.len() + 1 >= MAX_PAGES {
+                return Err(unexpected(
+                    &exchange,
+                    format!("the answer runs past {MAX_PAGES} pages"),
+                ));
+            }
+            sent.push(next);
+        }
+        if left_out > 0 {
+            log(1, || {
+                format!(
+                    "{} {} {}: {left_out} entries without usage left out",
+                    profile.name, target.region, target.service
                 )
-            })
-            .await?;
-        alibaba::parse_use_limit(&body.0)
-            .map(|row| vec![row])
-            .map_err(|m| unexpected(&body.1, m))
-    }
-
-    async fn query_huawei(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
-        let profile = &target.profile;
-        let credentials = credentials(profile)?;
-        let default = huawei::default_endpoint(profile.provider, &target.service, &target.region);
-        let endpoint = endpoint(profile, &target.service, &default)?;
-        let project_id = self.project_id(target).await?;
-        let path = huawei::quota_path(&target.service, &project_id);
-        let body = self
-            .read_json(&target.region, |at, _nonce| {
-                huawei::signed_get(&endpoint, &path, &[], Some(&project_id), credentials, at)
-            })
-            .await?;
-        huawei::parse_quotas(&body.0).map_err(|m| unexpected(&body.1, m))
+            });
+        }
+        Ok(quotas)
     }
 
     /// The profile's project id for the target's region: from the config, or looked up once
@@ -270,7 +289,7 @@ impl Engine {
     async fn lookup_project_id(&self, target: &Target) -> Result<String, Failure> {
         let profile = &target.profile;
         let credentials = credentials(profile)?;
-        let default = huawei::default_endpoint(profile.provider, "iam", &target.region);
+        let default = sources::huawei_endpoint(profile.provider, "iam", &target.region);
         let endpoint = endpoint(profile, "iam", &default)?;
         let query = vec![("name".to_string(), target.region.clone())];
         let outcome = self
@@ -407,6 +426,39 @@ impl Engine {
                 let message = format!("the answer is {what}: {}", errors::excerpt(&exchange.body));
                 Err(Failure::bad_response(&exchange, message))
             }
+        }
+    }
+}
+
+/// A freshly signed request for one call: Alibaba RPC with signature V1, or a Huawei/OTC GET
+/// with SDK-HMAC-SHA256 (project-scoped when the query has a project).
+fn sign_call(
+    call: &Call,
+    endpoint: &reqwest::Url,
+    query: &Query<'_>,
+    credentials: &crate::config::Credentials,
+    at: jiff::Timestamp,
+    nonce: &str,
+) -> reqwest::Request {
+    match call {
+        Call::Rpc {
+            version,
+            action,
+            params,
+        } => alibaba::request(
+            reqwest::Method::GET,
+            endpoint,
+            version,
+            action,
+            query.region,
+            credentials,
+            params,
+            at,
+            nonce,
+        ),
+        Call::Get { path, query: pairs } => {
+            let project = (!query.project_id.is_empty()).then_some(query.project_id);
+            huawei::signed_get(endpoint, path, pairs, project, credentials, at)
         }
     }
 }

@@ -565,10 +565,10 @@ fn the_fuzz_corpus_replays_without_a_panic() {
         .chain(inputs("huawei_responses"))
     {
         if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&input) {
-            let _ = headroom::providers::alibaba::parse_use_limit(&body);
+            let _ = headroom::sources::smartag::parse_use_limit(&body);
             let _ = headroom::providers::alibaba::parse_created(&body);
             let _ = headroom::providers::alibaba::parse_described(&body);
-            let _ = headroom::providers::huawei::parse_quotas(&body);
+            let _ = headroom::sources::vpc::parse_quotas(&body);
             let _ = headroom::providers::huawei::parse_project_id(&body, "eu-de");
         }
         count += 1;
