@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
+pub use crate::output::create::CreateFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -224,13 +225,6 @@ pub struct CreateCcnArgs {
     /// Extra attempts, only where the provider certainly did not act
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CreateFormat {
-    Table,
-    Json,
-    Yaml,
 }
 
 #[cfg(test)]

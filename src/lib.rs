@@ -7,10 +7,12 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod exit;
 pub mod fake;
 pub mod http;
 pub mod log;
 pub mod output;
+pub mod printer;
 pub mod progress;
 pub mod providers;
 pub mod quota;
@@ -23,14 +25,13 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use cli::{Cli, Command, ConfigCommand};
-use commands::{AppError, CommandResult, stderr_line};
+use commands::{AppError, CommandResult};
 use config::ProcessEnv;
-
-/// Exit code for every error that is not a monitoring state: UNKNOWN.
-pub const EXIT_UNKNOWN: u8 = 3;
+use exit::ExitCode;
+use printer::{Printer, stderr};
 
 /// Parses the arguments, runs the command and returns the process exit code.
-pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     install_panic_hook();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -41,9 +42,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
                 error.kind(),
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
             ) {
-                0
+                ExitCode::Ok
             } else {
-                EXIT_UNKNOWN
+                ExitCode::Unknown
             };
             let _ = error.print();
             return code;
@@ -51,44 +52,47 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     };
     log::set_verbosity(cli.global.verbose);
     if cli.command.is_some() && cli.check != cli::CheckArgs::default() {
-        stderr_line(
+        stderr(
             "error: check options (like --output or --profile) go after the subcommand, or use them without one",
         );
-        return EXIT_UNKNOWN;
+        return ExitCode::Unknown;
     }
-    match dispatch(&cli) {
+    let printer = Printer::new(&cli.global);
+    match dispatch(&cli, &printer) {
         Ok(code) => code,
         Err(error) => {
-            stderr_line(&format!("error: {error}"));
-            EXIT_UNKNOWN
+            printer.problem(&format!("error: {error}"));
+            ExitCode::Unknown
         }
     }
 }
 
-fn dispatch(cli: &Cli) -> CommandResult {
+fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
     let global = &cli.global;
     let config_flag = global.config.as_deref();
     match &cli.command {
-        Some(Command::Completions { shell }) => commands::completions::run(*shell),
+        Some(Command::Completions { shell }) => commands::completions::run(printer, *shell),
         Some(Command::Config(ConfigCommand::Path)) => {
-            commands::config_cmd::path(config_flag, &ProcessEnv)
+            commands::config_cmd::path(printer, config_flag, &ProcessEnv)
         }
         Some(Command::Config(ConfigCommand::Init { force })) => {
-            commands::config_cmd::init(config_flag, &ProcessEnv, *force)
+            commands::config_cmd::init(printer, config_flag, &ProcessEnv, *force)
         }
-        Some(Command::Demo(args)) => block_on(commands::demo::run(global, args)),
-        Some(Command::Profiles) => commands::profiles::run(&load_config(global)?),
+        Some(Command::Demo(args)) => block_on(commands::demo::run(printer, args)),
+        Some(Command::Profiles) => {
+            commands::profiles::run(printer, &load_config(global, printer)?)
+        }
         Some(Command::CreateCcn(args)) => {
-            let config = load_config(global)?;
-            block_on(commands::create_ccn::run(global, args, &config))
+            let config = load_config(global, printer)?;
+            block_on(commands::create_ccn::run(printer, args, &config))
         }
         Some(Command::Check(args)) => {
-            let config = load_config(global)?;
-            block_on(commands::check::run(global, args, &config))
+            let config = load_config(global, printer)?;
+            block_on(commands::check::run(printer, args, &config))
         }
         None => {
-            let config = load_config(global)?;
-            block_on(commands::check::run(global, &cli.check, &config))
+            let config = load_config(global, printer)?;
+            block_on(commands::check::run(printer, &cli.check, &config))
         }
     }
 }
@@ -98,8 +102,10 @@ fn dispatch(cli: &Cli) -> CommandResult {
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let location = info.location().map(|l| (l.file(), l.line(), l.column()));
-        stderr_line(&panic_message(location));
-        std::process::exit(i32::from(EXIT_UNKNOWN));
+        stderr(&panic_message(location));
+        // The one exit outside `run`: a panic has no result to return.
+        #[allow(clippy::exit)]
+        std::process::exit(i32::from(ExitCode::Unknown.code()));
     }));
 }
 
@@ -115,10 +121,10 @@ pub fn panic_message(location: Option<(&str, u32, u32)>) -> String {
     )
 }
 
-fn load_config(global: &cli::GlobalArgs) -> Result<config::Config, AppError> {
+fn load_config(global: &cli::GlobalArgs, printer: &Printer) -> Result<config::Config, AppError> {
     let config = config::load(global.config.as_deref(), &ProcessEnv)?;
     for warning in &config.warnings {
-        stderr_line(&format!("warning: {warning}"));
+        printer.problem(&format!("warning: {warning}"));
     }
     Ok(config)
 }

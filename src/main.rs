@@ -1,5 +1,5 @@
 //! The `headroom` binary: everything happens in the library; this maps the result to an exit code.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(headroom::run(std::env::args_os()))
+    headroom::run(std::env::args_os()).into()
 }

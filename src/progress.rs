@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::GlobalArgs;
 use crate::output::Format;
+use crate::printer::Printer;
 
 /// How long the queries may take before the line appears: long enough that a run against
 /// endpoints that answer at once never shows it, short enough that a slow one is not silent.
@@ -24,10 +24,11 @@ pub const DELAY: Duration = Duration::from_millis(300);
 /// How often the line is redrawn once shown (the spinner moves, the count catches up).
 const TICK: Duration = Duration::from_millis(100);
 
-/// Whether this run may show a progress line at all. Pure, so the rule can be tested where
-/// there is no terminal.
-pub fn wanted(stderr_is_terminal: bool, format: Format, quiet: bool, verbose: u8) -> bool {
-    stderr_is_terminal && format == Format::Table && !quiet && verbose == 0
+/// Whether this run may show a progress line at all: the printer allows one (a person at a
+/// terminal, no `--quiet`, no `-v`) and the output is the table. Pure, so the rule can be
+/// tested where there is no terminal.
+pub fn wanted(printer_allows: bool, format: Format) -> bool {
+    printer_allows && format == Format::Table
 }
 
 /// Whether the line should be on screen now, `elapsed` after the queries started.
@@ -53,15 +54,8 @@ pub struct Progress {
 impl Progress {
     /// Starts watching `total` queries; draws nothing unless [`wanted`] says so and they run
     /// past [`DELAY`].
-    pub fn start(total: usize, format: Format, global: &GlobalArgs) -> Progress {
-        use std::io::IsTerminal;
-        let show = total > 0
-            && wanted(
-                std::io::stderr().is_terminal(),
-                format,
-                global.quiet,
-                global.verbose,
-            );
+    pub fn start(total: usize, format: Format, printer: &Printer) -> Progress {
+        let show = total > 0 && wanted(printer.progress_allowed(), format);
         let done = Arc::new(AtomicUsize::new(0));
         if !show {
             return Progress {
@@ -144,8 +138,8 @@ mod tests {
 
     #[test]
     fn only_for_a_person_at_a_terminal_watching_the_table() {
-        assert!(wanted(true, Format::Table, false, 0));
-        assert!(!wanted(false, Format::Table, false, 0), "stderr not a tty");
+        assert!(wanted(true, Format::Table));
+        assert!(!wanted(false, Format::Table), "stderr not a tty, --quiet or -v");
         for format in [
             Format::Json,
             Format::Yaml,
@@ -153,10 +147,8 @@ mod tests {
             Format::Prometheus,
             Format::Nagios,
         ] {
-            assert!(!wanted(true, format, false, 0), "{format:?}");
+            assert!(!wanted(true, format), "{format:?}");
         }
-        assert!(!wanted(true, Format::Table, true, 0), "--quiet");
-        assert!(!wanted(true, Format::Table, false, 1), "-v logs");
     }
 
     #[test]
@@ -177,13 +169,7 @@ mod tests {
 
     #[test]
     fn a_hidden_progress_still_counts_and_finishes_at_once() {
-        let global = GlobalArgs {
-            config: None,
-            color: crate::cli::ColorChoice::Auto,
-            quiet: true,
-            verbose: 0,
-        };
-        let progress = Progress::start(3, Format::Table, &global);
+        let progress = Progress::start(3, Format::Table, &Printer::plain());
         assert!(progress.thread.is_none());
         progress.counter().fetch_add(2, Ordering::Relaxed);
         assert_eq!(progress.done.load(Ordering::Relaxed), 2);

@@ -73,16 +73,6 @@ impl Overall {
             Overall::Critical => "critical",
         }
     }
-
-    /// The documented exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Overall::Ok => 0,
-            Overall::Warning => 1,
-            Overall::Critical => 2,
-            Overall::Unknown => 3,
-        }
-    }
 }
 
 impl From<Status> for Overall {
@@ -467,7 +457,5 @@ mod tests {
         assert!(Overall::Ok < Overall::Warning);
         assert!(Overall::Warning < Overall::Unknown);
         assert!(Overall::Unknown < Overall::Critical);
-        assert_eq!(Overall::Critical.exit_code(), 2);
-        assert_eq!(Overall::Unknown.exit_code(), 3);
     }
 }

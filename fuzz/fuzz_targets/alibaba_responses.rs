@@ -2,7 +2,7 @@
 //! DescribeCloudConnectNetworks) from arbitrary bytes: a row, a network or a clear error.
 #![no_main]
 
-use headroom::providers::alibaba::{parse_created, parse_described};
+use headroom::providers::smartag::{parse_created, parse_described};
 use headroom::sources::smartag::parse_use_limit;
 use libfuzzer_sys::fuzz_target;
 

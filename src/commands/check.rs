@@ -3,37 +3,35 @@
 
 use std::sync::Arc;
 
-use crate::cli::{CheckArgs, GlobalArgs, SortOrder};
-use crate::commands::{
-    AppError, CommandResult, stderr_line, stdout_write, terminal_width, use_color, write_atomically,
-};
+use crate::cli::{CheckArgs, SortOrder};
+use crate::commands::{AppError, CommandResult, write_atomically};
+use crate::exit::ExitCode;
+use crate::printer::Printer;
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
 use crate::output::{self, Format, RenderOptions};
 use crate::providers::{Answer, Engine, Settings, Target};
 use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Report, Status};
 use crate::sources::{self, Source};
 
-pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> CommandResult {
+pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> CommandResult {
     let settings = settings(args, config)?;
     let cli_thresholds = cli_thresholds(args)?;
     let plan = plan(args, config)?;
-    if !global.quiet {
-        for note in &plan.notes {
-            stderr_line(&format!("note: {note}"));
-        }
+    for note in &plan.notes {
+        printer.note(note);
     }
 
     let format = args.output.unwrap_or(Format::Table);
     let engine = Engine::new(settings).map_err(AppError::Other)?;
-    let progress = crate::progress::Progress::start(plan.targets.len(), format, global);
+    let progress = crate::progress::Progress::start(plan.targets.len(), format, printer);
     let answers = engine.query_all(plan.targets, &progress.counter()).await;
     progress.finish();
 
     let report = build_report(config, args, cli_thresholds, answers, plan.errors);
     let options = RenderOptions {
-        color: format == Format::Table && args.output_file.is_none() && use_color(global.color),
+        color: format == Format::Table && args.output_file.is_none() && printer.color(),
         width: if args.output_file.is_none() {
-            terminal_width()
+            printer.width()
         } else {
             None
         },
@@ -43,13 +41,13 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs, config: &Config) -> Comm
         .map_err(|e| AppError::Other(format!("cannot render the output: {e}")))?;
     if let Some(path) = &args.output_file {
         write_atomically(path, &rendered)?;
-    } else if !global.quiet {
-        stdout_write(&rendered)?;
+    } else {
+        printer.data(&rendered)?;
     }
     for error in &report.errors {
-        stderr_line(&output::error_line(error));
+        printer.problem(&output::error_line(error));
     }
-    Ok(report.overall().exit_code())
+    Ok(ExitCode::from(report.overall()))
 }
 
 fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, AppError> {

@@ -4,7 +4,9 @@
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::commands::{CommandResult, stdout_write};
+use crate::commands::CommandResult;
+use crate::exit::ExitCode;
+use crate::printer::Printer;
 
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
@@ -12,7 +14,7 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     out
 }
 
-pub fn run(shell: clap_complete::Shell) -> CommandResult {
-    stdout_write(&script(shell))?;
-    Ok(0)
+pub fn run(printer: &Printer, shell: clap_complete::Shell) -> CommandResult {
+    printer.data(&script(shell))?;
+    Ok(ExitCode::Ok)
 }

@@ -3,29 +3,31 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::commands::{AppError, CommandResult, stderr_line, stdout_write};
+use crate::commands::{AppError, CommandResult};
 use crate::config::{Env, config_path};
+use crate::exit::ExitCode;
+use crate::printer::Printer;
 
 /// The starting config `config init` writes: every key, commented, secrets from variables.
 pub const STARTER: &str = include_str!("../../config.example.yaml");
 
-pub fn path(cli: Option<&Path>, env: &dyn Env) -> CommandResult {
+pub fn path(printer: &Printer, cli: Option<&Path>, env: &dyn Env) -> CommandResult {
     let Some((path, _)) = config_path(cli, env) else {
         return Err(AppError::Other(
             "no config directory on this system; use --config PATH".into(),
         ));
     };
-    stdout_write(format!("{}\n", path.display()).as_bytes())?;
+    printer.data(format!("{}\n", path.display()).as_bytes())?;
     if !path.exists() {
-        stderr_line(&format!(
-            "note: {} does not exist yet; `headroom config init` writes it",
+        printer.note(&format!(
+            "{} does not exist yet; `headroom config init` writes it",
             path.display()
         ));
     }
-    Ok(0)
+    Ok(ExitCode::Ok)
 }
 
-pub fn init(cli: Option<&Path>, env: &dyn Env, force: bool) -> CommandResult {
+pub fn init(printer: &Printer, cli: Option<&Path>, env: &dyn Env, force: bool) -> CommandResult {
     let Some((path, _)) = config_path(cli, env) else {
         return Err(AppError::Other(
             "no config directory on this system; use --config PATH".into(),
@@ -39,9 +41,9 @@ pub fn init(cli: Option<&Path>, env: &dyn Env, force: bool) -> CommandResult {
     }
     write_private(&path, STARTER.as_bytes())
         .map_err(|e| AppError::Other(format!("cannot write {}: {e}", path.display())))?;
-    stdout_write(format!("wrote {}\n", path.display()).as_bytes())?;
-    stderr_line("next: set the variables it names (or edit the profiles), then run `headroom`");
-    Ok(0)
+    printer.data(format!("wrote {}\n", path.display()).as_bytes())?;
+    printer.note("next: set the variables it names (or edit the profiles), then run `headroom`");
+    Ok(ExitCode::Ok)
 }
 
 /// Creates the folder if needed and writes the file with mode 0600 from the first byte.

@@ -4,12 +4,13 @@
 
 use std::path::Path;
 
-use crate::cli::{DemoArgs, DemoCommand, GlobalArgs};
-use crate::commands::{AppError, CommandResult, check, create_ccn, profiles, stderr_line};
+use crate::cli::{DemoArgs, DemoCommand};
+use crate::commands::{AppError, CommandResult, check, create_ccn, profiles};
+use crate::printer::Printer;
 use crate::config::ProcessEnv;
 use crate::fake::{FakeCloud, demo_config_yaml};
 
-pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CommandResult {
+pub async fn run(printer: &Printer, args: &DemoArgs) -> CommandResult {
     if args.command.is_some() && args.check != crate::cli::CheckArgs::default() {
         return Err(AppError::usage(
             "check options go after `demo check`, or use them without a subcommand",
@@ -22,17 +23,17 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CommandResult {
     })?;
     let text = demo_config_yaml(&cloud);
     let config = crate::config::parse(&text, Some(Path::new("(demo config)")), &ProcessEnv)?;
-    if !global.quiet {
-        stderr_line(
+    if !printer.quiet() {
+        crate::printer::stderr(
             "headroom demo: the data below is SIMULATED (a built-in fake cloud on 127.0.0.1), not from a real account",
         );
     }
     match &args.command {
-        None => check::run(global, &args.check, &config).await,
-        Some(DemoCommand::Check(check_args)) => check::run(global, check_args, &config).await,
+        None => check::run(printer, &args.check, &config).await,
+        Some(DemoCommand::Check(check_args)) => check::run(printer, check_args, &config).await,
         Some(DemoCommand::CreateCcn(create_args)) => {
-            create_ccn::run(global, create_args, &config).await
+            create_ccn::run(printer, create_args, &config).await
         }
-        Some(DemoCommand::Profiles) => profiles::run(&config),
+        Some(DemoCommand::Profiles) => profiles::run(printer, &config),
     }
 }

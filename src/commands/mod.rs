@@ -1,6 +1,5 @@
-//! One module per subcommand; each takes parsed arguments and returns an exit code or an
-//! `AppError`. Everything a command prints goes through `stdout_write`, so a closed pipe
-//! (`headroom | head -1`) ends the run quietly with the code it would have had.
+//! One module per subcommand; each takes the printer and its parsed arguments and returns an
+//! exit code or an `AppError`. Everything a command prints goes through the `Printer`.
 
 pub mod check;
 pub mod completions;
@@ -10,11 +9,11 @@ pub mod demo;
 pub mod profiles;
 
 use std::fmt;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
-use crate::cli::ColorChoice;
 use crate::config::ConfigError;
+use crate::exit::ExitCode;
 
 /// Every error that ends a command before it has a result. All exit 3 (UNKNOWN).
 #[derive(Debug)]
@@ -67,42 +66,7 @@ impl From<ConfigError> for AppError {
     }
 }
 
-pub type CommandResult = Result<u8, AppError>;
-
-/// Writes to stdout; a closed pipe is not an error (the reader has all it wanted).
-pub fn stdout_write(bytes: &[u8]) -> Result<(), AppError> {
-    let mut out = io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(AppError::Other(format!("cannot write to stdout: {e}"))),
-    }
-}
-
-/// One line on stderr; a closed stderr is ignored (there is nowhere left to complain).
-pub fn stderr_line(line: &str) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
-}
-
-/// Colour on stdout: `always`/`never` as asked; `auto` when stdout is a terminal and NO_COLOR
-/// is unset or empty (https://no-color.org).
-pub fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
-}
-
-/// The terminal's width when stdout is one, for fitting the table.
-pub fn terminal_width() -> Option<u16> {
-    if !io::stdout().is_terminal() {
-        return None;
-    }
-    terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w)
-}
+pub type CommandResult = Result<ExitCode, AppError>;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over the target, so a reader (node_exporter's textfile collector) never sees

@@ -1,10 +1,12 @@
 //! `headroom profiles`: what is configured and where each credential comes from; never a
 //! secret, and access key ids only masked.
 
-use crate::commands::{CommandResult, stdout_write};
+use crate::commands::CommandResult;
 use crate::config::{Config, Origin};
+use crate::exit::ExitCode;
+use crate::printer::Printer;
 
-pub fn run(config: &Config) -> CommandResult {
+pub fn run(printer: &Printer, config: &Config) -> CommandResult {
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::NOTHING);
     table.set_header([
@@ -68,6 +70,6 @@ pub fn run(config: &Config) -> CommandResult {
         "{count} profile{} {origin}\n",
         if count == 1 { "" } else { "s" }
     ));
-    stdout_write(text.as_bytes())?;
-    Ok(0)
+    printer.data(text.as_bytes())?;
+    Ok(ExitCode::Ok)
 }

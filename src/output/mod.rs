@@ -4,6 +4,7 @@
 //! touch stdout themselves: they write to the `Write` they are given, so `--output-file` and the
 //! tests see exactly what a terminal would. Nothing here knows a provider's API.
 
+pub mod create;
 mod csv;
 mod json;
 mod nagios;

@@ -1,6 +1,6 @@
 //! `-o nagios`: a Nagios/Icinga plugin's output. The first line is the status and the
 //! perfdata; the lines after it name each quota that is not ok and each failed query.
-//! The exit code that goes with it is the caller's (`Overall::exit_code`).
+//! The exit code that goes with it is the caller's (`ExitCode::from(Overall)`).
 
 use crate::output::{clean, error_text, percent};
 use crate::quota::{Overall, QuotaRow, Report, Status};

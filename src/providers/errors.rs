@@ -38,6 +38,15 @@ impl Failure {
         }
     }
 
+    /// The provider answered with an error of its own (a 4xx, or a throttling answer whose
+    /// retries are spent), so it did not act on the request. Transport failures, 5xx and
+    /// unreadable answers leave the outcome unknown.
+    pub fn outcome_known(&self) -> bool {
+        let provider_refused = self.http_status.is_some_and(|s| (400..500).contains(&s))
+            && self.kind != ErrorKind::BadResponse;
+        provider_refused || self.kind == ErrorKind::Throttled
+    }
+
     /// The failure as one failed query of the report.
     pub fn into_query_error(
         self,

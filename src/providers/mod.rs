@@ -6,6 +6,7 @@
 pub mod alibaba;
 pub mod errors;
 pub mod huawei;
+pub mod smartag;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -360,6 +361,42 @@ impl Engine {
                 }
                 Err(failure) => return Err(failure),
             }
+        }
+    }
+
+    /// A request that must not be repeated once the provider may have acted on it (a create).
+    /// It is sent again, within the retry budget, only when the provider certainly did not
+    /// act: the connection was never made, or the provider answered that it throttled the
+    /// call. Any other failure is returned as is; the caller tells a refusal from an unknown
+    /// outcome by [`Failure::outcome_known`].
+    pub async fn send_once(
+        &self,
+        region: &str,
+        build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
+    ) -> Result<(Value, Exchange), Failure> {
+        let attempts = self.settings.retries + 1;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let nonce = uuid::Uuid::new_v4().to_string();
+            let failure = match self.attempt_json(build(jiff::Timestamp::now(), &nonce)).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let certainly_not_acted =
+                !failure.maybe_delivered || failure.kind == ErrorKind::Throttled;
+            if !(certainly_not_acted && attempt < attempts) {
+                return Err(failure);
+            }
+            let delay = retry_delay(attempt, failure.retry_after);
+            log(1, || {
+                format!(
+                    "{region}: attempt {attempt} was not acted on ({}); sending it again in {} ms",
+                    failure.kind,
+                    delay.as_millis()
+                )
+            });
+            tokio::time::sleep(delay).await;
         }
     }
 

@@ -566,8 +566,8 @@ fn the_fuzz_corpus_replays_without_a_panic() {
     {
         if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&input) {
             let _ = headroom::sources::smartag::parse_use_limit(&body);
-            let _ = headroom::providers::alibaba::parse_created(&body);
-            let _ = headroom::providers::alibaba::parse_described(&body);
+            let _ = headroom::providers::smartag::parse_created(&body);
+            let _ = headroom::providers::smartag::parse_described(&body);
             let _ = headroom::sources::vpc::parse_quotas(&body);
             let _ = headroom::providers::huawei::parse_project_id(&body, "eu-de");
         }
