@@ -44,8 +44,8 @@ use std::time::{Duration, Instant};
 
 use headroom::fake::{Account, CcnRegion, FakeCloud, FakeHandle, Service};
 use headroom::output::{self, Format, RenderOptions};
-use headroom::sources::vpc;
 use headroom::quota::{Provider, QueryRecord, QuotaRow, Report, Thresholds};
+use headroom::sources::vpc;
 use serde_json::{Value, json};
 
 const HEADROOM: &str = env!("CARGO_BIN_EXE_headroom");

@@ -79,9 +79,7 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
             commands::config_cmd::init(printer, config_flag, &ProcessEnv, *force)
         }
         Some(Command::Demo(args)) => block_on(commands::demo::run(printer, args)),
-        Some(Command::Profiles) => {
-            commands::profiles::run(printer, &load_config(global, printer)?)
-        }
+        Some(Command::Profiles) => commands::profiles::run(printer, &load_config(global, printer)?),
         Some(Command::CreateCcn(args)) => {
             let config = load_config(global, printer)?;
             block_on(commands::create_ccn::run(printer, args, &config))

@@ -139,7 +139,10 @@ mod tests {
     #[test]
     fn only_for_a_person_at_a_terminal_watching_the_table() {
         assert!(wanted(true, Format::Table));
-        assert!(!wanted(false, Format::Table), "stderr not a tty, --quiet or -v");
+        assert!(
+            !wanted(false, Format::Table),
+            "stderr not a tty, --quiet or -v"
+        );
         for format in [
             Format::Json,
             Format::Yaml,

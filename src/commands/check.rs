@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use crate::cli::{CheckArgs, SortOrder};
 use crate::commands::{AppError, CommandResult, write_atomically};
-use crate::exit::ExitCode;
-use crate::printer::Printer;
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
+use crate::exit::ExitCode;
 use crate::output::{self, Format, RenderOptions};
+use crate::printer::Printer;
 use crate::providers::{Answer, Engine, Settings, Target};
 use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Report, Status};
 use crate::sources::{self, Source};

@@ -16,8 +16,7 @@ use crate::output::create::{
 };
 use crate::printer::Printer;
 use crate::providers::smartag::{
-    CreatedNetwork, FoundNetwork, SmartagClient, validate_cidr, validate_description,
-    validate_name,
+    CreatedNetwork, FoundNetwork, SmartagClient, validate_cidr, validate_description, validate_name,
 };
 use crate::providers::{Engine, Failure};
 use crate::quota::Provider;
@@ -190,7 +189,12 @@ impl Command<'_> {
 
     /// The quota after a create, when it can be read (its absence changes no result).
     async fn quota_now(&self) -> Option<Headroom> {
-        self.client.use_limit().await.ok().as_ref().map(Headroom::from)
+        self.client
+            .use_limit()
+            .await
+            .ok()
+            .as_ref()
+            .map(Headroom::from)
     }
 
     /// The create's answer was lost: a network of that name that did not exist before is the

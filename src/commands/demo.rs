@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::cli::{DemoArgs, DemoCommand};
 use crate::commands::{AppError, CommandResult, check, create_ccn, profiles};
-use crate::printer::Printer;
 use crate::config::ProcessEnv;
 use crate::fake::{FakeCloud, demo_config_yaml};
+use crate::printer::Printer;
 
 pub async fn run(printer: &Printer, args: &DemoArgs) -> CommandResult {
     if args.command.is_some() && args.check != crate::cli::CheckArgs::default() {

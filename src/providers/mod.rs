@@ -379,7 +379,10 @@ impl Engine {
         loop {
             attempt += 1;
             let nonce = uuid::Uuid::new_v4().to_string();
-            let failure = match self.attempt_json(build(jiff::Timestamp::now(), &nonce)).await {
+            let failure = match self
+                .attempt_json(build(jiff::Timestamp::now(), &nonce))
+                .await
+            {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };

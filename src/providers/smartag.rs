@@ -108,8 +108,7 @@ impl<'a> SmartagClient<'a> {
                 ("PageSize".to_string(), PAGE_SIZE.to_string()),
             ];
             let (body, exchange) = self.read("DescribeCloudConnectNetworks", &params).await?;
-            let (networks, total) =
-                parse_described(&body).map_err(|m| unexpected(&exchange, m))?;
+            let (networks, total) = parse_described(&body).map_err(|m| unexpected(&exchange, m))?;
             let last = networks.len() < PAGE_SIZE;
             found.extend(networks);
             if last || total.is_some_and(|total| found.len() as u64 >= total) {

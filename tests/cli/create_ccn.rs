@@ -412,3 +412,92 @@ fn the_demo_supports_create_ccn() {
     assert_eq!(json(&output)["result"], "created");
     assert!(stderr(&output).contains("SIMULATED"));
 }
+
+/// A world whose cn-shanghai already holds `count` networks named `name`, with room for more.
+fn world_with_networks_named(name: &str, count: usize) -> World {
+    let mut cloud = standard_cloud();
+    let ccn = &mut cloud.accounts[0].ccn[0].1;
+    ccn.total = 200;
+    ccn.used_extra = 0;
+    ccn.networks = (0..count)
+        .map(|i| headroom::fake::Network {
+            ccn_id: format!("ccn-older{i:05}"),
+            name: name.to_string(),
+            description: String::new(),
+            cidr_block: String::new(),
+            snat_cidr_block: String::new(),
+            is_default: false,
+            status: "Active".into(),
+            create_time: 1_767_225_600_000 + i as i64,
+        })
+        .collect();
+    World::new(cloud)
+}
+
+#[test]
+fn when_the_networks_that_exist_cannot_be_listed_nothing_is_created() {
+    let world = World::standard();
+    world.fake.add_fault(
+        Fault::always(
+            Service::Smartag,
+            FaultKind::Respond {
+                status: 503,
+                headers: vec![],
+                body: r#"{"RequestId":"r-503","HostId":"smartag","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}"#.into(),
+            },
+        )
+        .for_action("DescribeCloudConnectNetworks"),
+    );
+    let output = create(&world, &["--name", "blind-net", "--retries", "0"]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(creates(&world).is_empty(), "no create without the list");
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "Cannot tell which networks named \"blind-net\" exist already, so nothing was created"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("ServiceUnavailable"), "{err}");
+}
+
+#[test]
+fn older_networks_past_the_first_page_are_known_before_the_create() {
+    // 55 older networks share the name: the list before the create takes two pages of 50.
+    let world = world_with_networks_named("twin", 55);
+    world.fake.add_fault(
+        Fault::times(Service::Smartag, 1, FaultKind::ActThenDrop)
+            .for_action("CreateCloudConnectNetwork"),
+    );
+    let output = create(&world, &["--name", "twin", "-o", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let doc = json(&output);
+    assert_eq!(doc["result"], "found_after_unknown");
+    let networks = world.fake.networks(ALI_KEY, "cn-shanghai");
+    assert_eq!(networks.len(), 56);
+    let new = networks
+        .iter()
+        .find(|n| !n.ccn_id.starts_with("ccn-older"))
+        .expect("the new network");
+    assert_eq!(doc["ccn_id"], new.ccn_id.as_str());
+    assert_eq!(creates(&world).len(), 1);
+}
+
+#[test]
+fn a_lost_create_beside_older_networks_of_that_name_says_so_truly() {
+    let world = world_with_networks_named("twin", 2);
+    world.fake.add_fault(
+        Fault::always(Service::Smartag, FaultKind::CloseWithoutAnswer)
+            .for_action("CreateCloudConnectNetwork"),
+    );
+    let output = create(&world, &["--name", "twin"]);
+    assert_eq!(code(&output), 3);
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "No new network named \"twin\" appeared (the 2 that exist were there before this run: ccn-older00000, ccn-older00001)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("No network named"), "{err}");
+}
