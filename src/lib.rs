@@ -12,6 +12,7 @@ pub mod fake;
 pub mod http;
 pub mod log;
 pub mod output;
+pub mod output_file;
 pub mod printer;
 pub mod progress;
 pub mod providers;

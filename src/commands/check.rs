@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::cli::{CheckArgs, SortOrder};
-use crate::commands::{AppError, CommandResult, write_atomically};
+use crate::commands::{AppError, CommandResult};
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
 use crate::exit::ExitCode;
 use crate::output::{self, Format, RenderOptions};
@@ -40,7 +40,7 @@ pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> Comman
     output::render(format, &report, &options, &mut rendered)
         .map_err(|e| AppError::Other(format!("cannot render the output: {e}")))?;
     if let Some(path) = &args.output_file {
-        write_atomically(path, &rendered)?;
+        crate::output_file::write(path, &rendered)?;
     } else {
         printer.data(&rendered)?;
     }

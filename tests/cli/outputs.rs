@@ -463,6 +463,92 @@ fn output_file_over_a_folder_fails_and_cleans_up() {
 
 #[cfg(unix)]
 #[test]
+fn output_file_writes_into_a_fifo_and_leaves_it_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let world = World::standard();
+    let fifo = world.dir.path().join("quotas.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no usable `mkfifo` command here");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let output = world.run(&["-o", "csv", "--output-file", fifo.to_str().unwrap()]);
+    assert!(code(&output) < 3, "{}", stderr(&output));
+    let received = reader.join().unwrap();
+    assert!(
+        received.starts_with("profile,provider,region"),
+        "{received}"
+    );
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_dev_stdout_is_written_not_replaced() {
+    // `/dev/stdout` is a link to this path; the test names it directly so that a regression
+    // fails here instead of replacing the machine's /dev/stdout with a file.
+    let world = World::standard();
+    let output = world.run(&["-o", "csv", "--output-file", "/proc/self/fd/1"]);
+    assert!(code(&output) < 3, "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("profile,provider,region"));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_through_a_symlink_replaces_the_target_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let world = World::standard();
+    let real = world.dir.path().join("real.prom");
+    std::fs::write(&real, "old\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = world.dir.path().join("link.prom");
+    std::os::unix::fs::symlink("real.prom", &link).unwrap();
+    let output = world.run(&["-o", "prometheus", "--output-file", link.to_str().unwrap()]);
+    assert!(code(&output) < 3, "{}", stderr(&output));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("headroom_quota_used")
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_on_a_socket_is_refused() {
+    let world = World::standard();
+    let path = world.dir.path().join("quotas.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let output = world.run(&["-o", "json", "--output-file", path.to_str().unwrap()]);
+    assert_eq!(code(&output), 3);
+    assert!(
+        stderr(&output).contains("it is a socket, not a file"),
+        "{}",
+        stderr(&output)
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_socket()
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn output_file_in_a_read_only_folder_keeps_the_old_file() {
     use std::os::unix::fs::PermissionsExt;
     let world = World::standard();
