@@ -752,6 +752,7 @@ fn local_cost(rows: usize, runs: usize) {
         generated_at: jiff::Timestamp::from_second(1_700_000_000).expect("time"),
         rows: build(),
         errors: Vec::new(),
+        unmatched: Vec::new(),
         queries: (0..rows / 4)
             .map(|i| QueryRecord {
                 profile: format!("profile-{:03}", i % 250),

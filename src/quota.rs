@@ -326,6 +326,9 @@ pub struct Report {
     pub rows: Vec<QuotaRow>,
     pub errors: Vec<QueryError>,
     pub queries: Vec<QueryRecord>,
+    /// Selections that matched nothing (`--resource vpn_gatway`): a check that watches nothing
+    /// cannot say OK, so each makes the run UNKNOWN. One sentence each.
+    pub unmatched: Vec<String>,
 }
 
 impl Report {
@@ -353,7 +356,7 @@ impl Report {
             .map(|row| Overall::from(row.status))
             .max()
             .unwrap_or(Overall::Ok);
-        let errors = if self.errors.is_empty() {
+        let errors = if self.errors.is_empty() && self.unmatched.is_empty() {
             Overall::Ok
         } else {
             Overall::Unknown

@@ -14,6 +14,7 @@ use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Repor
 use crate::sources::{self, Source};
 
 pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> CommandResult {
+    let args = &without_repeats(args);
     let settings = settings(args, config)?;
     let cli_thresholds = cli_thresholds(args)?;
     let plan = plan(args, config)?;
@@ -22,12 +23,19 @@ pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> Comman
     }
 
     let format = args.output.unwrap_or(Format::Table);
-    let engine = Engine::new(settings).map_err(AppError::Other)?;
+    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
     let progress = crate::progress::Progress::start(plan.targets.len(), format, printer);
     let answers = engine.query_all(plan.targets, &progress.counter()).await;
     progress.finish();
 
-    let report = build_report(config, args, cli_thresholds, answers, plan.errors);
+    let report = build_report(
+        config,
+        args,
+        cli_thresholds,
+        answers,
+        plan.errors,
+        plan.unmatched,
+    );
     let options = RenderOptions {
         color: format == Format::Table && args.output_file.is_none() && printer.color(),
         width: if args.output_file.is_none() {
@@ -46,6 +54,9 @@ pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> Comman
     }
     for error in &report.errors {
         printer.problem(&output::error_line(error));
+    }
+    for unmatched in &report.unmatched {
+        printer.problem(&format!("error: {unmatched}"));
     }
     Ok(ExitCode::from(report.overall()))
 }
@@ -109,11 +120,34 @@ fn cli_thresholds(args: &CheckArgs) -> Result<CliThresholds, AppError> {
     })
 }
 
-/// The queries to send, the config problems that replace some of them, and notes.
+/// A selection named twice is one: `--region X --region X` sends one query per profile.
+fn without_repeats(args: &CheckArgs) -> CheckArgs {
+    fn once(values: &[String]) -> Vec<String> {
+        let mut seen = Vec::new();
+        for value in values {
+            if !seen.contains(value) {
+                seen.push(value.clone());
+            }
+        }
+        seen
+    }
+    CheckArgs {
+        profiles: once(&args.profiles),
+        providers: once(&args.providers),
+        services: once(&args.services),
+        resources: once(&args.resources),
+        regions: once(&args.regions),
+        ..args.clone()
+    }
+}
+
+/// The queries to send, the config problems that replace some of them, notes, and the
+/// `--service` values that selected nothing.
 pub struct Plan {
     pub targets: Vec<Target>,
     pub errors: Vec<QueryError>,
     pub notes: Vec<String>,
+    pub unmatched: Vec<String>,
 }
 
 /// Applies `--profile`, `--provider`, `--service` and `--region`: nothing outside them is queried.
@@ -170,6 +204,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         targets: Vec::new(),
         errors: Vec::new(),
         notes: Vec::new(),
+        unmatched: Vec::new(),
     };
     let selected: Vec<&Profile> = config
         .profiles
@@ -181,6 +216,15 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         return Err(AppError::usage(
             "no profile matches --profile/--provider; `headroom profiles` lists them",
         ));
+    }
+    for wanted in &args.services {
+        if !selected.iter().any(|p| p.services.contains(wanted)) {
+            plan.unmatched.push(format!(
+                "--service {} matched nothing: no selected profile queries it \
+                 (`headroom profiles` lists each profile's services)",
+                config::quoted(wanted)
+            ));
+        }
     }
     for profile in selected {
         let services: Vec<&String> = profile
@@ -270,8 +314,12 @@ fn build_report(
     cli: CliThresholds,
     answers: Vec<Answer>,
     config_errors: Vec<QueryError>,
+    mut unmatched: Vec<String>,
 ) -> Report {
+    let mut resource_matched = vec![false; args.resources.len()];
     let mut rows = Vec::new();
+    // Every resource name that answered, for "did you mean" on a `--resource` that matched none.
+    let mut seen_resources: Vec<String> = Vec::new();
     // A profile that could not be queried at all still counts as a failed query, so that
     // `headroom_query_success == 0` alerts on a broken profile too.
     let mut queries: Vec<QueryRecord> = config_errors
@@ -300,12 +348,17 @@ fn build_report(
         match answer.outcome {
             Ok(parsed) => {
                 for quota in parsed {
-                    if !args.resources.is_empty()
-                        && !args
-                            .resources
-                            .iter()
-                            .any(|r| wildcard_match(r, &quota.resource))
-                    {
+                    if !seen_resources.contains(&quota.resource) {
+                        seen_resources.push(quota.resource.clone());
+                    }
+                    let mut selected = args.resources.is_empty();
+                    for (pattern, matched) in args.resources.iter().zip(&mut resource_matched) {
+                        if wildcard_match(pattern, &quota.resource) {
+                            *matched = true;
+                            selected = true;
+                        }
+                    }
+                    if !selected {
                         continue;
                     }
                     let mut thresholds =
@@ -340,6 +393,26 @@ fn build_report(
             )),
         }
     }
+    for (pattern, _) in args
+        .resources
+        .iter()
+        .zip(&resource_matched)
+        .filter(|(_, matched)| !**matched)
+    {
+        let hint = did_you_mean(
+            pattern,
+            &seen_resources
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default();
+        unmatched.push(format!(
+            "--resource {} matched no quota of the queries that answered{hint}",
+            config::quoted(pattern)
+        ));
+    }
     if args.problems {
         rows.retain(|row| row.status != Status::Ok);
     }
@@ -350,6 +423,7 @@ fn build_report(
         rows,
         errors,
         queries,
+        unmatched,
     }
 }
 

@@ -36,7 +36,7 @@ pub async fn run(printer: &Printer, args: &CreateCcnArgs, config: &Config) -> Co
 
     // One create at a time: the concurrency limit does not matter here.
     let settings = check::settings_from(config, args.timeout.as_deref(), args.retries, Some(4))?;
-    let engine = Engine::new(settings).map_err(AppError::Other)?;
+    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
     let client =
         SmartagClient::new(&engine, profile, &region).map_err(|f| AppError::Other(f.message))?;
     let command = Command {

@@ -26,15 +26,17 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
     })
 }
 
-/// The key a content line starts with (`name:` or `"name":`), without quotes.
+/// The key a content line starts with (`name:` or `"name":`), without quotes. A quoted key
+/// may hold a colon itself (`"hw-prod:vpc/securityGroupRule":`).
 fn key_name(trimmed: &str) -> &str {
-    trimmed
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches('"')
-        .trim_matches('\'')
+    for quote in ['"', '\''] {
+        if let Some(rest) = trimmed.strip_prefix(quote)
+            && let Some(end) = rest.find(quote)
+        {
+            return &rest[..end];
+        }
+    }
+    trimmed.split(':').next().unwrap_or("").trim()
 }
 
 /// Finds `key:` under the nested keys `path` by indentation, for locating semantic errors that

@@ -257,6 +257,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// Every secret of every profile (secret keys and security tokens), for redaction.
+    pub fn secrets(&self) -> Vec<Secret> {
+        self.profiles
+            .iter()
+            .filter_map(|p| p.credentials.as_ref())
+            .flat_map(|c| std::iter::once(c.secret.clone()).chain(c.security_token.clone()))
+            .collect()
+    }
+
     /// The thresholds for one quota: the most specific rule wins (a `profile:` key beats one
     /// without; then more exact parts beat `*`; then the longer pattern), the defaults fill in
     /// what it leaves out.

@@ -150,8 +150,6 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
     let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path))?;
 
     let defaults = resolve_defaults(raw.defaults.unwrap_or_default(), text, path, env)?;
-    let thresholds = resolve_thresholds(&raw.thresholds, text, path)?;
-
     // One pass for every profile's position: `locate` per profile would rescan the text for
     // each one (quadratic; 30 ms of a 400-profile check went there).
     let locations = locate_children(text, "profiles");
@@ -167,6 +165,7 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
             env,
         )?);
     }
+    let thresholds = resolve_thresholds(&raw.thresholds, &profiles, text, path)?;
     Ok(Config {
         origin: path.map_or(Origin::Environment, |p| Origin::File(p.to_path_buf())),
         defaults,
@@ -222,19 +221,31 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Edits between `a` and `b`, where swapping two neighbours counts as one (`vcp` is one from
+/// `vpc`): the optimal string alignment distance.
 pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Replaces every `${NAME}` with the variable's value. Returns the names used, or the first
@@ -327,11 +338,21 @@ pub(super) fn resolve_defaults(
     Ok(defaults)
 }
 
+/// The `thresholds:` rules. A key whose profile or service part names nothing headroom
+/// queries is an error, not a rule that silently never fires.
 pub(super) fn resolve_thresholds(
     raw: &BTreeMap<String, RawThreshold>,
+    profiles: &[Profile],
     text: &str,
     path: Option<&Path>,
 ) -> Result<Vec<ThresholdRule>, ConfigError> {
+    let profile_names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    let mut services: Vec<&str> = crate::sources::all_services();
+    for service in profiles.iter().flat_map(|p| &p.services) {
+        if !services.contains(&service.as_str()) {
+            services.push(service);
+        }
+    }
     let mut rules = Vec::new();
     for (key, value) in raw {
         let fail = |message: String| {
@@ -353,6 +374,22 @@ pub(super) fn resolve_thresholds(
                 "a threshold key is `[profile:]service/resource` with no empty part".into(),
             ));
         }
+        if let Some(profile) = &profile {
+            names_something(profile, &profile_names).map_err(|hint| {
+                fail(format!(
+                    "no profile is named {} (profiles: {}){hint}",
+                    quoted(profile),
+                    profile_names.join(", ")
+                ))
+            })?;
+        }
+        names_something(service, &services).map_err(|hint| {
+            fail(format!(
+                "{} is not a service headroom queries (known: {}){hint}",
+                quoted(service),
+                services.join(", ")
+            ))
+        })?;
         for (name, pct) in [("warn", value.warn), ("crit", value.crit)] {
             if let Some(pct) = pct {
                 check_percent(pct).map_err(|m| fail(format!("{name}: {m}")))?;
@@ -379,6 +416,19 @@ pub(super) fn resolve_thresholds(
         });
     }
     Ok(rules)
+}
+
+/// Whether `pattern` (with `*` wildcards) matches one of `names`; if not, a "did you mean".
+fn names_something(pattern: &str, names: &[&str]) -> Result<(), String> {
+    if names
+        .iter()
+        .any(|name| super::wildcard_match(pattern, name))
+    {
+        return Ok(());
+    }
+    Err(did_you_mean(pattern, names)
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default())
 }
 
 pub(super) fn resolve_profile(

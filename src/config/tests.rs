@@ -295,7 +295,11 @@ fn durations() {
     assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
     assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
     assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-    for bad in ["", "10", "1.5s", "0s", "2h", "-1s", "s"] {
+    // The range the error names (1 ms to 1 h) is writable at both ends.
+    assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+    assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
+    assert_eq!(display_duration(Duration::from_secs(3600)), "1h");
+    for bad in ["", "10", "1.5s", "0s", "2h", "61m", "-1s", "s"] {
         assert!(parse_duration(bad).is_err(), "{bad}");
     }
 }

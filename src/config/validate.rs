@@ -34,12 +34,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let bad = || format!("`{text}` is not a duration; write it like 10s, 500ms or 1m");
+    let bad = || format!("`{text}` is not a duration; write it like 10s, 500ms, 1m or 1h");
     let number: u64 = number.parse().map_err(|_| bad())?;
     let duration = match unit {
         "ms" => Duration::from_millis(number),
         "s" => Duration::from_secs(number),
         "m" => Duration::from_secs(number.saturating_mul(60)),
+        "h" => Duration::from_secs(number.saturating_mul(3600)),
         _ => return Err(bad()),
     };
     if duration.is_zero() || duration > Duration::from_secs(3600) {
@@ -48,10 +49,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`.
+/// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`, `1h`.
 pub fn display_duration(duration: Duration) -> String {
     let ms = duration.as_millis();
-    if ms.is_multiple_of(60_000) {
+    if ms.is_multiple_of(3_600_000) {
+        format!("{}h", ms / 3_600_000)
+    } else if ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
     } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
@@ -107,31 +110,33 @@ pub fn quoted(value: &str) -> String {
 /// `https://` anywhere, `http://` only to a loopback address (for local testing); no user info,
 /// query or fragment; the path must be empty or `/`.
 pub fn validate_endpoint(value: &str) -> Result<reqwest::Url, String> {
+    // A password in an endpoint is refused below, and never repeated in the message.
+    let shown = without_userinfo(value);
     let url =
-        reqwest::Url::parse(value).map_err(|e| format!("{} is not a URL: {e}", quoted(value)))?;
+        reqwest::Url::parse(value).map_err(|e| format!("{} is not a URL: {e}", quoted(&shown)))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(format!(
                 "{} uses plain http; endpoints must be https:// (http:// is allowed only to 127.0.0.1, ::1 or localhost)",
-                quoted(value)
+                quoted(&shown)
             ));
         }
         other => {
             return Err(format!(
                 "{} has scheme `{other}`; endpoints must be https://",
-                quoted(value)
+                quoted(&shown)
             ));
         }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{} has no host", quoted(value)));
+        return Err(format!("{} has no host", quoted(&shown)));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(format!(
             "{} must not carry a user name or password",
-            quoted(value)
+            quoted(&shown)
         ));
     }
     if url.query().is_some()
@@ -140,10 +145,22 @@ pub fn validate_endpoint(value: &str) -> Result<reqwest::Url, String> {
     {
         return Err(format!(
             "{} must be a bare origin like https://vpc.eu-de.otc.t-systems.com",
-            quoted(value)
+            quoted(&shown)
         ));
     }
     Ok(url)
+}
+
+/// `value` with any `user:password@` of a URL replaced, for messages.
+fn without_userinfo(value: &str) -> String {
+    if let Some(scheme_end) = value.find("://") {
+        let rest = &value[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}://(redacted)@{}", &value[..scheme_end], &rest[at + 1..]);
+        }
+    }
+    value.to_string()
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

@@ -19,6 +19,9 @@ pub(crate) struct Document<'a> {
     summary: Summary,
     quotas: &'a [QuotaRow],
     errors: &'a [QueryError],
+    /// Only present when a selection matched nothing.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    unmatched: &'a [String],
 }
 
 impl<'a> Document<'a> {
@@ -30,6 +33,7 @@ impl<'a> Document<'a> {
             summary: report.summary(),
             quotas: &report.rows,
             errors: &report.errors,
+            unmatched: &report.unmatched,
         }
     }
 }

@@ -273,6 +273,7 @@ pub(crate) fn sample_report() -> Report {
         rows,
         errors,
         queries,
+        unmatched: Vec::new(),
     }
 }
 

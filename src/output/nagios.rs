@@ -35,6 +35,10 @@ pub(crate) fn render(report: &Report) -> String {
         text.push_str(&plain(&format!("UNKNOWN: {}", error_text(error))));
         text.push('\n');
     }
+    for unmatched in &report.unmatched {
+        text.push_str(&plain(&format!("UNKNOWN: {unmatched}")));
+        text.push('\n');
+    }
     text
 }
 

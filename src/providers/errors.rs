@@ -129,8 +129,13 @@ pub struct Scrubber {
 }
 
 impl Scrubber {
-    pub fn for_request(request: &reqwest::Request) -> Scrubber {
+    /// What a failure of `request` must not show: the credentials and signature it carried,
+    /// and every configured secret in `secrets`.
+    pub fn for_request(request: &reqwest::Request, secrets: &[crate::secret::Secret]) -> Scrubber {
         let mut scrubber = Scrubber::default();
+        for secret in secrets {
+            scrubber.add(secret.expose(), "(redacted)");
+        }
         for (name, value) in request.url().query_pairs() {
             match name.as_ref() {
                 "AccessKeyId" => scrubber.add(&value, &crate::secret::mask_key_id(&value)),
@@ -273,7 +278,9 @@ pub fn failure_from_status(exchange: &Exchange) -> Failure {
         .map(|id| sanitize(&id, 100))
         .or_else(|| header_request_id(exchange));
     let (kind, retryable) = classify(status, code.as_deref(), readable);
-    let retry_after = exchange.header("retry-after").and_then(parse_retry_after);
+    let retry_after = exchange
+        .header("retry-after")
+        .and_then(|value| parse_retry_after(value, jiff::Timestamp::now()));
     Failure {
         kind,
         http_status: Some(status),
@@ -329,9 +336,17 @@ fn is_auth_code(code: &str) -> bool {
         )
 }
 
-/// `Retry-After` in seconds (HTTP dates are rare from these APIs and are ignored).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+/// `Retry-After` in either of its forms: seconds (`120`) or an HTTP date
+/// (`Wed, 21 Oct 2026 07:28:00 GMT`), which is turned into the wait from `now` (none when it
+/// has passed). The caller caps the wait.
+pub fn parse_retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let wait = at.as_millisecond().saturating_sub(now.as_millisecond());
+    Some(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
 }
 
 fn unreadable_message(exchange: &Exchange) -> String {
@@ -515,6 +530,22 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now: jiff::Timestamp = "2026-10-21T07:27:30Z".parse().unwrap();
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
     fn failures_take_request_ids_and_retry_after() {
         let failure = failure_from_status(&exchange(
             429,
@@ -560,7 +591,7 @@ mod tests {
         )
         .unwrap();
         let request = reqwest::Request::new(reqwest::Method::GET, url);
-        let scrubber = Scrubber::for_request(&request);
+        let scrubber = Scrubber::for_request(&request, &[]);
         // What Alibaba answers to a bad signature: its string to sign, encoded once more.
         let echoed = failure_from_status(&exchange(
             400,
@@ -585,7 +616,7 @@ mod tests {
             "x-security-token",
             "huawei-token-value-0123".parse().unwrap(),
         );
-        let scrubber = Scrubber::for_request(&request);
+        let scrubber = Scrubber::for_request(&request, &[]);
         let shown = scrubber.scrub(&format!(
             "ak HPUATESTAKEXAMPLE0001 sig 0123456789abcdef0123456789abcdef token huawei-token-value-0123; {authorization}"
         ));

@@ -20,6 +20,7 @@ use crate::config::{Profile, validate_project_id};
 use crate::http::{self, Exchange};
 use crate::log::log;
 use crate::quota::ErrorKind;
+use crate::secret::Secret;
 use crate::sources::{self, Call, Protocol, Query, Source};
 pub use errors::Failure;
 
@@ -129,15 +130,19 @@ pub struct Engine {
     settings: Settings,
     /// One IAM lookup per (profile, region), shared by that region's services.
     project_ids: Mutex<HashMap<(String, String), ProjectCell>>,
+    /// Every configured secret, redacted from whatever a provider answers (some echo them).
+    secrets: Vec<Secret>,
 }
 
 impl Engine {
-    pub fn new(settings: Settings) -> Result<Arc<Engine>, String> {
+    /// `secrets`: every secret of the config, never to be shown even when a provider quotes it.
+    pub fn new(settings: Settings, secrets: Vec<Secret>) -> Result<Arc<Engine>, String> {
         Ok(Arc::new(Engine {
             client: http::client(settings.concurrency.min(256))?,
             permits: Semaphore::new(settings.concurrency),
             settings,
             project_ids: Mutex::new(HashMap::new()),
+            secrets,
         }))
     }
 
@@ -225,7 +230,7 @@ impl Engine {
             let token = sent.last().map(String::as_str);
             let call = (description.request)(&query, token);
             let (body, exchange) = self
-                .read_json(&target.region, |at, nonce| {
+                .read_json(&label(target), |at, nonce| {
                     sign_call(&call, &endpoint, &query, credentials, at, nonce)
                 })
                 .await?;
@@ -294,7 +299,7 @@ impl Engine {
         let endpoint = endpoint(profile, "iam", &default)?;
         let query = vec![("name".to_string(), target.region.clone())];
         let outcome = self
-            .read_json(&target.region, |at, _nonce| {
+            .read_json(&format!("{} (IAM)", label(target)), |at, _nonce| {
                 huawei::signed_get(&endpoint, "/v3/projects", &query, None, credentials, at)
             })
             .await;
@@ -325,10 +330,11 @@ impl Engine {
     }
 
     /// One read with retries: `build` makes a freshly signed request for each attempt (a new
-    /// clock value and nonce), the answer must be a 2xx JSON document.
+    /// clock value and nonce), the answer must be a 2xx JSON document. `label` names the query
+    /// in `-v` lines (`profile region service`).
     pub async fn read_json(
         &self,
-        region: &str,
+        label: &str,
         build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {
         let attempts = self.settings.retries + 1;
@@ -352,7 +358,7 @@ impl Engine {
                     let delay = retry_delay(attempt, failure.retry_after);
                     log(2, || {
                         format!(
-                            "{region}: attempt {attempt} failed ({}), retrying in {} ms",
+                            "{label}: attempt {attempt} failed ({}), retrying in {} ms",
                             failure.kind,
                             delay.as_millis()
                         )
@@ -371,7 +377,7 @@ impl Engine {
     /// outcome by [`Failure::outcome_known`].
     pub async fn send_once(
         &self,
-        region: &str,
+        label: &str,
         build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {
         let attempts = self.settings.retries + 1;
@@ -394,7 +400,7 @@ impl Engine {
             let delay = retry_delay(attempt, failure.retry_after);
             log(1, || {
                 format!(
-                    "{region}: attempt {attempt} was not acted on ({}); sending it again in {} ms",
+                    "{label}: attempt {attempt} was not acted on ({}); sending it again in {} ms",
                     failure.kind,
                     delay.as_millis()
                 )
@@ -409,7 +415,7 @@ impl Engine {
         &self,
         request: reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {
-        let scrubber = errors::Scrubber::for_request(&request);
+        let scrubber = errors::Scrubber::for_request(&request, &self.secrets);
         self.attempt_json_unscrubbed(request)
             .await
             .map_err(|failure| scrubber.apply(failure))
@@ -468,6 +474,14 @@ impl Engine {
             }
         }
     }
+}
+
+/// `profile region service`, how `-v` lines name a query.
+fn label(target: &Target) -> String {
+    format!(
+        "{} {} {}",
+        target.profile.name, target.region, target.service
+    )
 }
 
 /// A freshly signed request for one call: Alibaba RPC with signature V1, or a Huawei/OTC GET

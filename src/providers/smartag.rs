@@ -40,6 +40,8 @@ pub struct SmartagClient<'a> {
     endpoint: reqwest::Url,
     region: String,
     credentials: &'a Credentials,
+    /// `profile region smartag`, how `-v` lines name these calls.
+    label: String,
 }
 
 impl<'a> SmartagClient<'a> {
@@ -54,6 +56,7 @@ impl<'a> SmartagClient<'a> {
             endpoint: endpoint(profile, "smartag", &default)?,
             region: region.to_string(),
             credentials: credentials(profile)?,
+            label: format!("{} {region} smartag", profile.name),
         })
     }
 
@@ -84,7 +87,7 @@ impl<'a> SmartagClient<'a> {
         params: &[(String, String)],
     ) -> Result<(Value, crate::http::Exchange), Failure> {
         self.engine
-            .read_json(&self.region, |at, nonce| {
+            .read_json(&self.label, |at, nonce| {
                 self.request(reqwest::Method::GET, action, params, at, nonce)
             })
             .await
@@ -127,7 +130,7 @@ impl<'a> SmartagClient<'a> {
     pub async fn create(&self, params: &[(String, String)]) -> Result<CreatedNetwork, Failure> {
         let (body, exchange) = self
             .engine
-            .send_once(&self.region, |at, nonce| {
+            .send_once(&self.label, |at, nonce| {
                 self.request(
                     reqwest::Method::POST,
                     "CreateCloudConnectNetwork",
