@@ -664,6 +664,32 @@ impl FakeHandle {
         self.inner.shared.lock().requests.iter().cloned().collect()
     }
 
+    /// The most requests to `service` with `access_key` that arrived within any one second
+    /// (a sliding window, not clock seconds), among the recorded ones: what a test compares
+    /// with a client's promised pacing.
+    pub fn busiest_second(&self, service: Service, access_key: &str) -> usize {
+        let mut times: Vec<Instant> = self
+            .inner
+            .shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.service == service && r.access_key.as_deref() == Some(access_key))
+            .map(|r| r.received_at)
+            .collect();
+        times.sort();
+        // Two pointers over the sorted times: the window starting at each request.
+        let mut best = 0;
+        let mut end = 0;
+        for (start, first) in times.iter().enumerate() {
+            while end < times.len() && times[end].duration_since(*first) < Duration::from_secs(1) {
+                end += 1;
+            }
+            best = best.max(end - start);
+        }
+        best
+    }
+
     /// Forgets the recorded requests, so a test can look at one phase only.
     pub fn clear_requests(&self) {
         self.inner.shared.lock().requests.clear();
