@@ -1,13 +1,15 @@
-//! The Smart Access Gateway RPC API (version `2018-03-13`) as Alibaba's gateway serves it:
-//! signature V1 checked with `crate::sign::alibaba`, then the three CCN actions.
+//! Alibaba's RPC gateway: signature V1 checked with `crate::sign::alibaba`, the timestamp, the
+//! nonce and the version, the same for every product. Behind it, the Smart Access Gateway API
+//! (version `2018-03-13`, the three CCN actions) lives here and Quota Center in
+//! `quota_center.rs`.
 
 use serde_json::{Value, json};
 
 use super::server::{HttpRequest, HttpResponse};
-use super::{Account, AccountKind, CcnRegion, Inspection, Network, Shared};
+use super::{Account, AccountKind, CcnRegion, Inspection, Network, Service, Shared, quota_center};
 use crate::sign::{self, alibaba as signer};
 
-const VERSION: &str = "2018-03-13";
+const SMARTAG_VERSION: &str = "2018-03-13";
 /// Alibaba's documented clock window for `Timestamp`.
 const MAX_SKEW_SECONDS: i64 = 15 * 60;
 const REQUEST_ID_HEADER: &str = "x-acs-request-id";
@@ -25,7 +27,7 @@ fn all_params(request: &HttpRequest) -> Vec<(String, String)> {
     params
 }
 
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
         .find(|(n, _)| n == name)
@@ -66,17 +68,19 @@ pub(crate) fn inspect(shared: &Shared, request: &HttpRequest) -> Inspection {
     }
 }
 
-/// An error in Alibaba's shape: `{RequestId, HostId, Code, Message, Recommend}`.
-struct Reply<'a> {
+/// Answers in Alibaba's shapes; errors are `{RequestId, HostId, Code, Message, Recommend}`.
+pub(super) struct Reply<'a> {
     request_id: &'a str,
     host_id: String,
+    /// The product as the troubleshooting link names it (`Smartag`, `quotas`).
+    product: &'static str,
 }
 
 impl Reply<'_> {
-    fn error(&self, status: u16, code: &str, message: &str) -> HttpResponse {
+    pub(super) fn error(&self, status: u16, code: &str, message: &str) -> HttpResponse {
         let recommend = format!(
-            "https://api.aliyun.com/troubleshoot?q={code}&product=Smartag&requestId={}",
-            self.request_id
+            "https://api.aliyun.com/troubleshoot?q={code}&product={}&requestId={}",
+            self.product, self.request_id
         );
         let body = json!({
             "RequestId": self.request_id,
@@ -88,7 +92,7 @@ impl Reply<'_> {
         HttpResponse::json(status, REQUEST_ID_HEADER, self.request_id, &body)
     }
 
-    fn ok(&self, mut body: Value) -> HttpResponse {
+    pub(super) fn ok(&self, mut body: Value) -> HttpResponse {
         if let Value::Object(map) = &mut body {
             map.insert(
                 "RequestId".into(),
@@ -108,9 +112,9 @@ fn plausible_region(region: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Answers one request: authentication first (every request's signature is checked), then the
-/// action.
-pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> HttpResponse {
+/// Answers one request to `Smartag` or `Quotas`: authentication first (every request's
+/// signature is checked), then the action.
+pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -> HttpResponse {
     // Alibaba's request ids are upper-case UUIDs.
     let request_id = uuid::Uuid::new_v4()
         .hyphenated()
@@ -118,13 +122,23 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> HttpResponse {
         .to_ascii_uppercase();
     let params = all_params(request);
     let get = |name: &str| param(&params, name);
-    let host_id = match get("RegionId") {
-        Some(region) if plausible_region(region) => format!("smartag.{region}.aliyuncs.com"),
-        _ => "smartag.aliyuncs.com".to_string(),
-    };
-    let reply = Reply {
-        request_id: &request_id,
-        host_id,
+    let reply = match service {
+        // One central host for every region.
+        Service::Quotas => Reply {
+            request_id: &request_id,
+            host_id: "quotas.aliyuncs.com".to_string(),
+            product: "quotas",
+        },
+        _ => Reply {
+            request_id: &request_id,
+            host_id: match get("RegionId") {
+                Some(region) if plausible_region(region) => {
+                    format!("smartag.{region}.aliyuncs.com")
+                }
+                _ => "smartag.aliyuncs.com".to_string(),
+            },
+            product: "Smartag",
+        },
     };
 
     if request.method != "GET" && request.method != "POST" {
@@ -235,8 +249,12 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> HttpResponse {
         );
     }
 
+    let version = match service {
+        Service::Quotas => quota_center::VERSION,
+        _ => SMARTAG_VERSION,
+    };
     match get("Version") {
-        Some(VERSION) => {}
+        Some(v) if v == version => {}
         Some(_) => {
             return reply.error(
                 400,
@@ -251,6 +269,15 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> HttpResponse {
                 "Version is mandatory for this action.",
             );
         }
+    }
+    if service == Service::Quotas {
+        return quota_center::handle(
+            &reply,
+            &mut state,
+            &access_key,
+            &params,
+            request.received_at,
+        );
     }
     let action = get("Action").unwrap_or("");
     if !matches!(

@@ -1,11 +1,12 @@
 //! Huawei Cloud / Open Telekom Cloud: the API gateway's `SDK-HMAC-SHA256` check (with
-//! `crate::sign::huawei`), then VPC v1, VPN v5 and VPCEP quotas and the IAM project list.
+//! `crate::sign::huawei`), then VPC v1, VPN v5 and VPCEP quotas and the IAM project list here,
+//! and the ECS, EVS, ELB, Enterprise Router and NAT quota calls in `huawei_sources.rs`.
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::server::{HttpRequest, HttpResponse};
-use super::{Account, AccountKind, Inspection, Service, Shared};
+use super::{Account, AccountKind, Inspection, Service, Shared, huawei_sources};
 use crate::sign::{self, huawei as signer};
 
 const REQUEST_ID_HEADER: &str = "X-Request-Id";
@@ -185,13 +186,13 @@ fn authenticate<'a>(accounts: &'a [Account], request: &HttpRequest) -> Result<&'
 }
 
 /// Answers in the shapes the real services use.
-struct Reply<'a> {
-    service: Service,
-    request_id: &'a str,
+pub(super) struct Reply<'a> {
+    pub(super) service: Service,
+    pub(super) request_id: &'a str,
 }
 
 impl Reply<'_> {
-    fn json(&self, status: u16, body: Value) -> HttpResponse {
+    pub(super) fn json(&self, status: u16, body: Value) -> HttpResponse {
         HttpResponse::json(status, REQUEST_ID_HEADER, self.request_id, &body)
     }
 
@@ -202,11 +203,24 @@ impl Reply<'_> {
     }
 
     /// The service's own error shape.
-    fn error(&self, status: u16, code: &str, message: &str) -> HttpResponse {
+    pub(super) fn error(&self, status: u16, code: &str, message: &str) -> HttpResponse {
         let body = match self.service {
-            Service::Vpc => json!({"code": code, "message": message}),
-            Service::Vpn => {
+            // NAT's v2.0 API shares VPC's error table (`VPC.0007`, ...) and, it is assumed
+            // here (unconfirmed), its body.
+            Service::Vpc | Service::Nat => json!({"code": code, "message": message}),
+            Service::Vpn | Service::Elb | Service::Er => {
                 json!({"error_code": code, "error_msg": message, "request_id": self.request_id})
+            }
+            Service::Ecs => json!({"error": {"message": message, "code": code}}),
+            // Cinder style: the wrapper names the kind of error; EVS puts its own code inside.
+            Service::Evs => {
+                let kind = match status {
+                    400 => "badRequest",
+                    403 => "forbidden",
+                    404 => "itemNotFound",
+                    _ => "error",
+                };
+                json!({kind: {"message": message, "code": code}})
             }
             Service::Iam => json!({"error": {
                 "code": status,
@@ -219,6 +233,14 @@ impl Reply<'_> {
     }
 
     fn not_found(&self) -> HttpResponse {
+        if huawei_sources::SERVICES.contains(&self.service) {
+            // What the API gateway itself answers for a path it does not route.
+            return self.gateway(
+                404,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment",
+            );
+        }
         let code = match self.service {
             Service::Vpc => "VPC.0404",
             Service::Vpn => "VPN.0404",
@@ -259,6 +281,21 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
         (Service::Vpc | Service::Vpcep, ["v1", project, "quotas"])
         | (Service::Vpn, ["v5", project, "vpn", "quotas"]) => {
             quotas(&reply, account, project, &query)
+        }
+        (Service::Ecs, ["v1", project, "cloudservers", "limits"]) => {
+            huawei_sources::ecs(&reply, account, project)
+        }
+        (Service::Evs, ["v2", project, "os-quota-sets", target]) => {
+            huawei_sources::evs(&reply, account, project, target, &query)
+        }
+        (Service::Elb, ["v3", project, "elb", "quotas", "details"]) => {
+            huawei_sources::elb(&reply, account, project, &query)
+        }
+        (Service::Er, ["v3", project, "enterprise-router", "quotas"]) => {
+            huawei_sources::er(&reply, account, project, &query)
+        }
+        (Service::Nat, ["v2.0", project, "nat_gateways", "quotas"]) => {
+            huawei_sources::nat(&reply, account, project, &query)
         }
         _ => reply.not_found(),
     }

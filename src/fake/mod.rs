@@ -1,5 +1,5 @@
-//! A simulated Alibaba Cloud (Smart Access Gateway) and Huawei Cloud / Open Telekom Cloud
-//! (VPC, VPN v5, VPCEP, IAM) on 127.0.0.1.
+//! A simulated Alibaba Cloud (Smart Access Gateway, Quota Center) and Huawei Cloud / Open
+//! Telekom Cloud (VPC, VPN v5, VPCEP, ECS, EVS, ELB, Enterprise Router, NAT, IAM) on 127.0.0.1.
 //!
 //! It serves `headroom demo` (a cloud to look at without an account), the integration tests
 //! (which run the real binary against it) and the benchmark. Like the real clouds it checks the
@@ -14,6 +14,8 @@
 
 mod alibaba;
 mod huawei;
+mod huawei_sources;
+mod quota_center;
 mod server;
 mod world;
 
@@ -43,6 +45,20 @@ pub enum Service {
     Vpcep,
     /// Huawei Cloud / OTC IAM (`/v3/projects?name=REGION`).
     Iam,
+    /// Alibaba Quota Center (`quotas`, version `2020-05-10`), RPC style at path `/`:
+    /// `ListProductQuotas`, with its documented 15 calls a second per account enforced.
+    Quotas,
+    /// Huawei Cloud / OTC ECS tenant limits (`/v1/{project_id}/cloudservers/limits`).
+    Ecs,
+    /// Huawei Cloud / OTC EVS quota set (`/v2/{project_id}/os-quota-sets/{project_id}`).
+    Evs,
+    /// Huawei Cloud / OTC dedicated ELB quota usage (`/v3/{project_id}/elb/quotas/details`).
+    Elb,
+    /// Huawei Cloud / OTC Enterprise Router quotas (`/v3/{project_id}/enterprise-router/quotas`),
+    /// paged with `limit` and `marker`.
+    Er,
+    /// Huawei Cloud NAT Gateway quotas (`/v2.0/{project_id}/nat_gateways/quotas`).
+    Nat,
     /// A trap: answers `200 {}` to anything and checks nothing. The `Redirect` fault points here,
     /// so a test can assert that no credentials ever followed a redirect.
     Elsewhere,
@@ -50,12 +66,18 @@ pub enum Service {
 
 impl Service {
     /// Every service, in the order the listeners are started.
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 12] = [
         Service::Smartag,
         Service::Vpc,
         Service::Vpn,
         Service::Vpcep,
         Service::Iam,
+        Service::Quotas,
+        Service::Ecs,
+        Service::Evs,
+        Service::Elb,
+        Service::Er,
+        Service::Nat,
         Service::Elsewhere,
     ];
 
@@ -67,6 +89,12 @@ impl Service {
             Service::Vpn => "vpn",
             Service::Vpcep => "vpcep",
             Service::Iam => "iam",
+            Service::Quotas => "quotas",
+            Service::Ecs => "ecs",
+            Service::Evs => "evs",
+            Service::Elb => "elb",
+            Service::Er => "er",
+            Service::Nat => "nat",
             Service::Elsewhere => "elsewhere",
         }
     }
@@ -74,9 +102,14 @@ impl Service {
     /// The header that carries the request id in this service's answers.
     fn request_id_header(self) -> &'static str {
         match self {
-            Service::Smartag => "x-acs-request-id",
+            Service::Smartag | Service::Quotas => "x-acs-request-id",
             _ => "X-Request-Id",
         }
+    }
+
+    /// Alibaba's RPC services, which sign with V1 in the query; the others sign the Huawei way.
+    fn is_alibaba(self) -> bool {
+        matches!(self, Service::Smartag | Service::Quotas)
     }
 }
 
@@ -110,12 +143,30 @@ pub struct Account {
     pub security_token: Option<String>,
     /// Huawei: `(region, project_id)`. IAM lists them; a path with another project id is refused.
     pub projects: Vec<(String, String)>,
-    /// Huawei: `(region, service, the quotas.resources entries)`, raw JSON so that tests can send
-    /// strings for numbers, unknown types, `-1`, `min`, missing fields.
+    /// Huawei: `(region, service, entries)`, raw JSON so that tests can send strings for
+    /// numbers, unknown types, `-1`, `min`, missing fields. The entries are what the service lists:
+    /// VPC, VPN, VPCEP and NAT `{"type","used","quota"(,"min")}`, ELB and ER
+    /// `{"quota_key","used","quota_limit","unit"}`.
     pub quotas: Vec<(String, Service, Vec<serde_json::Value>)>,
+    /// Huawei: `(region, the ECS "absolute" object)`, raw (`maxTotalInstances`,
+    /// `totalInstancesUsed`, ...). A region without one answers `{"absolute": {}}`.
+    pub ecs_limits: Vec<(String, serde_json::Value)>,
+    /// Huawei: `(region, the EVS "quota_set" object)`, raw, in its `usage=True` form (each key an
+    /// object `{"in_use","limit","reserved"}`); the fake adds `"id"` when it is missing and
+    /// reduces every object to its `limit` when the request leaves `usage` out.
+    pub evs_quota_sets: Vec<(String, serde_json::Value)>,
+    /// Huawei: how the Enterprise Router quota list pages.
+    pub er_paging: ErPaging,
+    /// Huawei: which of the two documented NAT quota bodies this account gets.
+    pub nat_shape: NatShape,
     /// Alibaba: Cloud Connect Networks per region. A region not listed here is refused with
     /// `InvalidRegionId`.
     pub ccn: Vec<(String, CcnRegion)>,
+    /// Alibaba: Quota Center items as `(ProductCode, item)`, the item raw JSON as
+    /// `ListProductQuotas` lists it (`QuotaActionCode`, `TotalQuota`, `TotalUsage`, `Dimensions`,
+    /// `GlobalQuota`, `QuotaCategory`, ...), so that tests can send anything. An item without
+    /// `QuotaCategory` counts as `CommonQuota`.
+    pub quota_center: Vec<(String, serde_json::Value)>,
 }
 
 impl Account {
@@ -137,7 +188,12 @@ impl Account {
             security_token: None,
             projects: Vec::new(),
             quotas: Vec::new(),
+            ecs_limits: Vec::new(),
+            evs_quota_sets: Vec::new(),
+            er_paging: ErPaging::default(),
+            nat_shape: NatShape::default(),
             ccn: Vec::new(),
+            quota_center: Vec::new(),
         }
     }
 }
@@ -155,9 +211,69 @@ impl fmt::Debug for Account {
             )
             .field("projects", &self.projects)
             .field("quotas", &self.quotas)
+            .field("ecs_limits", &self.ecs_limits)
+            .field("evs_quota_sets", &self.evs_quota_sets)
+            .field("er_paging", &self.er_paging)
+            .field("nat_shape", &self.nat_shape)
             .field("ccn", &self.ccn)
+            .field("quota_center", &self.quota_center)
             .finish()
     }
+}
+
+/// How `GET /v3/{project_id}/enterprise-router/quotas` pages. The marker is opaque to the
+/// client; here it is the number of entries already listed.
+///
+/// The documented example answers a single page that still carries a `next_marker`, so the
+/// default keeps one on the last page too (pointing past the end): a client must stop on an
+/// absent or empty marker, a marker equal to the one it sent, or a page without entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErPaging {
+    /// Entries per page when the request has no `limit` (or `limit=0`); a larger `limit` is cut
+    /// down to it, as a server-side maximum would.
+    pub page_size: usize,
+    /// What `page_info.next_marker` holds on the last page.
+    pub last_page: ErLastPage,
+}
+
+impl Default for ErPaging {
+    fn default() -> ErPaging {
+        ErPaging {
+            page_size: 2000,
+            last_page: ErLastPage::PastEnd,
+        }
+    }
+}
+
+/// The end of an Enterprise Router quota listing (see [`ErPaging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErLastPage {
+    /// The marker just past the last entry. Following it gives a page with no entries whose
+    /// `next_marker` repeats the marker sent.
+    PastEnd,
+    /// The marker the request sent (no `next_marker` key when it sent none).
+    RepeatMarker,
+    /// `"next_marker": ""`.
+    EmptyMarker,
+    /// No `next_marker` key at all.
+    NoMarker,
+    /// There is no last page: every answer lists entries and a marker never seen before, so
+    /// only a page cap stops the client.
+    Endless,
+    /// There is no last page: every answer lists entries and the same marker, so a client that
+    /// does not compare markers loops.
+    SameMarkerForever,
+}
+
+/// The two bodies the NAT quota page documents: its table says `quotas` is an array, its
+/// example wraps the entries as `{"quotas": {"resources": [...]}}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NatShape {
+    /// `{"quotas": {"resources": [...]}}`, the documented example.
+    #[default]
+    Resources,
+    /// `{"quotas": [...]}`, what the response table describes.
+    Array,
 }
 
 /// The CCN quota of one Alibaba region. `UsedAmount` = `used_extra + networks.len()`, so that a
@@ -302,6 +418,9 @@ pub struct RecordedRequest {
     /// a stale timestamp or a replayed nonce is refused but still has a valid signature.
     /// Always `false` on the `Elsewhere` trap, which checks nothing.
     pub signature_valid: bool,
+    /// When the whole request had arrived, so a test can count requests per sliding second
+    /// (Quota Center's rate limit) or check that pages of one query never overlapped.
+    pub received_at: Instant,
 }
 
 impl RecordedRequest {
@@ -337,6 +456,8 @@ struct State {
     requests: std::collections::VecDeque<RecordedRequest>,
     /// `(access key, nonce)` -> when it was first seen.
     nonces: HashMap<(String, String), Instant>,
+    /// Access key -> arrival times of its admitted Quota Center calls (the last few seconds).
+    quota_center_calls: HashMap<String, Vec<Instant>>,
 }
 
 /// State plus the addresses the handlers need (the redirect target, IAM's own URL).
@@ -468,6 +589,7 @@ impl FakeCloud {
                 faults,
                 requests: Default::default(),
                 nonces: HashMap::new(),
+                quota_center_calls: HashMap::new(),
             }),
             urls,
         });
@@ -540,6 +662,32 @@ impl FakeHandle {
     /// Every request received so far (up to the last 100 000), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.inner.shared.lock().requests.iter().cloned().collect()
+    }
+
+    /// The most requests to `service` with `access_key` that arrived within any one second
+    /// (a sliding window, not clock seconds), among the recorded ones: what a test compares
+    /// with a client's promised pacing.
+    pub fn busiest_second(&self, service: Service, access_key: &str) -> usize {
+        let mut times: Vec<Instant> = self
+            .inner
+            .shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.service == service && r.access_key.as_deref() == Some(access_key))
+            .map(|r| r.received_at)
+            .collect();
+        times.sort();
+        // Two pointers over the sorted times: the window starting at each request.
+        let mut best = 0;
+        let mut end = 0;
+        for (start, first) in times.iter().enumerate() {
+            while end < times.len() && times[end].duration_since(*first) < Duration::from_secs(1) {
+                end += 1;
+            }
+            best = best.max(end - start);
+        }
+        best
     }
 
     /// Forgets the recorded requests, so a test can look at one phase only.

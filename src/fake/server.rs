@@ -7,7 +7,7 @@
 //! never a panic.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -32,6 +32,8 @@ pub(crate) struct HttpRequest {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When the last byte of the request was read: the moment a rate limit counts it.
+    pub received_at: Instant,
     keep_alive: bool,
 }
 
@@ -192,7 +194,7 @@ async fn serve_connection(mut stream: TcpStream, service: Service, shared: Arc<S
 /// Records the request, applies the latency and any fault, and lets the service answer.
 async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> Delivery {
     let inspection = match service {
-        Service::Smartag => alibaba::inspect(shared, &request),
+        _ if service.is_alibaba() => alibaba::inspect(shared, &request),
         Service::Elsewhere => huawei::inspect_unchecked(&request),
         _ => huawei::inspect(shared, &request),
     };
@@ -206,6 +208,7 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
         access_key: inspection.access_key.clone(),
         action: inspection.action.clone(),
         signature_valid: inspection.signature_valid,
+        received_at: request.received_at,
     });
     if service == Service::Elsewhere {
         let id = super::hex_request_id();
@@ -226,7 +229,7 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
         tokio::time::sleep(latency).await;
     }
     let answer = |request: &HttpRequest| match service {
-        Service::Smartag => alibaba::handle(shared, request),
+        _ if service.is_alibaba() => alibaba::handle(service, shared, request),
         _ => huawei::handle(service, shared, request),
     };
     let id_header = service.request_id_header();
@@ -263,10 +266,7 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
             })
         }
         FaultKind::MalformedJson => {
-            let body = match service {
-                Service::Smartag => r#"{"RequestId": "5E3A4C1B", "TotalAmount": "#,
-                _ => r#"{"quotas": {"resources": ["#,
-            };
+            let body = fault_bodies(service).malformed;
             Delivery::Full(HttpResponse {
                 status: 200,
                 headers: vec![
@@ -281,21 +281,10 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
         }
         FaultKind::TruncatedBody => Delivery::Truncated(answer(&request)),
         FaultKind::HugeBody(total) => {
-            let (prefix, item, suffix) = match service {
-                Service::Smartag => (
-                    concat!(
-                        r#"{"RequestId":"5E3A4C1B-0000-4000-8000-000000000000","#,
-                        r#""TotalAmount":10,"UsedAmount":6,"Padding":""#
-                    ),
-                    "x",
-                    r#""}"#,
-                ),
-                _ => (
-                    r#"{"quotas":{"resources":[{"type":"vpc","used":1,"quota":10,"min":0}"#,
-                    r#",{"type":"vpc","used":1,"quota":10,"min":0}"#,
-                    "]}}",
-                ),
-            };
+            let FaultBodies {
+                huge: (prefix, item, suffix),
+                ..
+            } = fault_bodies(service);
             Delivery::Huge {
                 request_id: request_id(),
                 prefix: prefix.into(),
@@ -343,6 +332,80 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
             Delivery::Close
         }
     }
+}
+
+/// The service-shaped bodies of the `MalformedJson` and `HugeBody` faults, so that a client
+/// meets them in the shape it otherwise parses.
+struct FaultBodies {
+    /// A body that stops in the middle of the JSON.
+    malformed: &'static str,
+    /// A valid body of any size: `prefix`, `item` repeated, `suffix`.
+    huge: (&'static str, &'static str, &'static str),
+}
+
+fn fault_bodies(service: Service) -> FaultBodies {
+    let (malformed, huge) = match service {
+        Service::Smartag => (
+            r#"{"RequestId": "5E3A4C1B", "TotalAmount": "#,
+            (
+                concat!(
+                    r#"{"RequestId":"5E3A4C1B-0000-4000-8000-000000000000","#,
+                    r#""TotalAmount":10,"UsedAmount":6,"Padding":""#
+                ),
+                "x",
+                r#""}"#,
+            ),
+        ),
+        Service::Quotas => (
+            r#"{"RequestId": "5E3A4C1B", "TotalCount": 3, "Quotas": [{"TotalQuota": "#,
+            (
+                concat!(
+                    r#"{"RequestId":"5E3A4C1B-0000-4000-8000-000000000000","TotalCount":1,"#,
+                    r#""NextToken":"","MaxResults":100,"Quotas":[{"ProductCode":"vpc","#,
+                    r#""QuotaActionCode":"q_padding","TotalQuota":10,"TotalUsage":1,"#,
+                    r#""Consumable":true,"Dimensions":{"regionId":"cn-shanghai"}}"#
+                ),
+                r#",{"ProductCode":"vpc","QuotaActionCode":"q_padding","TotalQuota":10}"#,
+                "]}",
+            ),
+        ),
+        Service::Ecs => (
+            r#"{"absolute": {"maxTotalInstances": 2048, "totalInstancesUsed": "#,
+            (
+                r#"{"absolute":{"maxTotalInstances":2048,"totalInstancesUsed":21,"padding":""#,
+                "x",
+                r#""}}"#,
+            ),
+        ),
+        Service::Evs => (
+            r#"{"quota_set": {"volumes": {"in_use": "#,
+            (
+                concat!(
+                    r#"{"quota_set":{"id":"padding","#,
+                    r#""volumes":{"in_use":1,"limit":10,"reserved":0},"padding":""#
+                ),
+                "x",
+                r#""}}"#,
+            ),
+        ),
+        Service::Elb | Service::Er => (
+            r#"{"quotas": [{"quota_key": "loadbalancer", "used": "#,
+            (
+                r#"{"quotas":[{"quota_key":"loadbalancer","used":1,"quota_limit":10,"unit":"count"}"#,
+                r#",{"quota_key":"loadbalancer","used":1,"quota_limit":10,"unit":"count"}"#,
+                "]}",
+            ),
+        ),
+        _ => (
+            r#"{"quotas": {"resources": ["#,
+            (
+                r#"{"quotas":{"resources":[{"type":"vpc","used":1,"quota":10,"min":0}"#,
+                r#",{"type":"vpc","used":1,"quota":10,"min":0}"#,
+                "]}}",
+            ),
+        ),
+    };
+    FaultBodies { malformed, huge }
 }
 
 const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
@@ -395,6 +458,7 @@ async fn read_request(
         }
     }
     parsed.body = buffer[body_start..body_start + length].to_vec();
+    parsed.received_at = Instant::now();
     buffer.drain(..body_start + length);
     Ok(parsed)
 }
@@ -501,6 +565,7 @@ fn parse_head(head: &str) -> Result<HttpRequest, ReadError> {
         query: query.to_string(),
         headers,
         body: Vec::new(),
+        received_at: Instant::now(),
         keep_alive,
     })
 }

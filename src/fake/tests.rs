@@ -10,6 +10,8 @@ use tokio::net::TcpStream;
 use super::*;
 use crate::sign::{alibaba as ali, huawei as hw};
 
+mod sources;
+
 const ALI_SECRET: &str = "DemoSecretAlibabaNotARealKey00";
 const HW_SECRET: &str = "DemoSecretHuaweiCloudNotARealKey00000000";
 const OTC_SECRET: &str = "DemoSecretOpenTelekomCloudNotARealKey000";

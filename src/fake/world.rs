@@ -1,11 +1,16 @@
 //! The demo world: three sample accounts with realistic values from the API pages, chosen so
 //! that `headroom demo` shows every kind of row (ok, near the limit, unlimited) and one failed
 //! query. Deterministic, so the demo output only changes with the clock.
+//!
+//! Beyond the VPC, VPN, VPCEP and CCN data the demo config reads today, the accounts carry
+//! Quota Center items (`ali-demo`) and ECS, EVS, ELB, Enterprise Router and NAT quotas
+//! (`hw-demo`, `otc-demo`, NAT on Huawei Cloud only), each with one row near its limit.
 
 use serde_json::{Value, json};
 
 use super::{
-    Account, AccountKind, CcnRegion, FakeCloud, FakeHandle, Fault, FaultKind, Network, Service,
+    Account, AccountKind, CcnRegion, ErLastPage, ErPaging, FakeCloud, FakeHandle, Fault, FaultKind,
+    NatShape, Network, Service,
 };
 
 /// `ali-demo`'s access key id. Obviously fake, shaped like a real one.
@@ -90,6 +95,11 @@ pub(super) fn demo() -> FakeCloud {
                 },
             ),
         ],
+        ecs_limits: Vec::new(),
+        evs_quota_sets: Vec::new(),
+        er_paging: ErPaging::default(),
+        nat_shape: NatShape::default(),
+        quota_center: quota_center_items(),
     };
 
     let huawei = Account {
@@ -139,8 +149,28 @@ pub(super) fn demo() -> FakeCloud {
                     entry("endpoint_service", 10, 100, None),
                 ],
             ),
+            ("cn-north-4".into(), Service::Elb, huawei_elb()),
+            ("cn-north-4".into(), Service::Er, huawei_er()),
+            (
+                "cn-north-4".into(),
+                Service::Nat,
+                vec![
+                    entry("nat_gateway", 2, 20, Some(0)),
+                    entry("snat_rule", 5, 200, Some(0)),
+                    entry("dnat_rule", 11, 200, Some(0)),
+                ],
+            ),
         ],
+        ecs_limits: vec![("cn-north-4".into(), huawei_ecs())],
+        evs_quota_sets: vec![("cn-north-4".into(), huawei_evs())],
+        // Seven ER rows, four a page: two pages, the last still carrying a marker.
+        er_paging: ErPaging {
+            page_size: 4,
+            last_page: ErLastPage::PastEnd,
+        },
+        nat_shape: NatShape::Resources,
         ccn: Vec::new(),
+        quota_center: Vec::new(),
     };
 
     let otc = Account {
@@ -185,8 +215,19 @@ pub(super) fn demo() -> FakeCloud {
                     entry("endpoint_service", 0, 20, None),
                 ],
             ),
+            ("eu-de".into(), Service::Elb, otc_elb()),
+            ("eu-de".into(), Service::Er, otc_er()),
         ],
+        ecs_limits: vec![("eu-de".into(), otc_ecs())],
+        evs_quota_sets: vec![("eu-de".into(), otc_evs())],
+        // Five ER rows, three a page; the last page repeats the marker it was asked with.
+        er_paging: ErPaging {
+            page_size: 3,
+            last_page: ErLastPage::RepeatMarker,
+        },
+        nat_shape: NatShape::Resources,
         ccn: Vec::new(),
+        quota_center: Vec::new(),
     };
 
     FakeCloud {
@@ -209,6 +250,454 @@ pub(super) fn demo() -> FakeCloud {
             .for_key(DEMO_OTC_ACCESS_KEY),
         ],
     }
+}
+
+/// `ali-demo`'s (made-up) account id, as Quota Center ARNs carry it.
+const DEMO_ALIBABA_ACCOUNT_ID: &str = "1869542011836482";
+
+/// One Quota Center item in the full shape `ListProductQuotas` lists, for a quota with usage.
+/// `region: None` is a quota shared by every region (`GlobalQuota`, no dimensions).
+fn quota_item(
+    product: &str,
+    code: &str,
+    name: &str,
+    region: Option<&str>,
+    total: Value,
+    usage: Value,
+) -> Value {
+    let dimensions = match region {
+        Some(region) => json!({"regionId": region}),
+        None => json!({}),
+    };
+    // The ARN names the region the quota lives in; a global one names the central region.
+    let arn_region = region.unwrap_or("cn-hangzhou");
+    // `QuotaItems` carries the same numbers as strings, as the real API does.
+    let as_text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    json!({
+        "ProductCode": product,
+        "QuotaActionCode": code,
+        "QuotaName": name,
+        "QuotaDescription": name,
+        "QuotaUnit": "",
+        "QuotaType": "normal",
+        "QuotaCategory": "CommonQuota",
+        "TotalQuota": total,
+        "TotalUsage": usage,
+        "Consumable": true,
+        "Adjustable": true,
+        "UnadjustableDetail": "",
+        "GlobalQuota": region.is_none(),
+        "Dimensions": dimensions,
+        "ApplicableType": "continuous",
+        "ApplicableRange": [],
+        "QuotaArn": format!(
+            "acs:quotas:{arn_region}:{DEMO_ALIBABA_ACCOUNT_ID}:quota/{product}/{code}"
+        ),
+        "QuotaItems": [{
+            "Type": "BaseQuota",
+            "Quota": as_text(&total),
+            "Usage": as_text(&usage),
+            "QuotaUnit": "",
+        }],
+        "Period": {"PeriodValue": 0, "PeriodUnit": "day"},
+        "UsageMetric": {},
+        "EffectiveTime": "",
+        "ExpireTime": "",
+    })
+}
+
+/// Replaces or adds fields of an item, for the special cases.
+fn with(mut item: Value, fields: Value) -> Value {
+    if let (Value::Object(item), Value::Object(fields)) = (&mut item, fields) {
+        item.extend(fields);
+    }
+    item
+}
+
+/// A per-instance quota (per VPC, per NAT gateway): no account-wide usage to report.
+fn per_instance(product: &str, code: &str, name: &str, region: &str, total: i64) -> Value {
+    let item = quota_item(product, code, name, Some(region), json!(total), json!(0));
+    let mut item = with(item, json!({"Consumable": false}));
+    if let Value::Object(map) = &mut item {
+        map.remove("TotalUsage");
+        map.remove("QuotaItems");
+    }
+    item
+}
+
+/// `ali-demo`'s Quota Center items in cn-shanghai and cn-hongkong. `expressconnect`,
+/// `privatelink` and `ga` have none (an empty list, as for a product the account does not use).
+fn quota_center_items() -> Vec<(String, Value)> {
+    const SH: &str = "cn-shanghai";
+    const HK: &str = "cn-hongkong";
+    let vpcs = "Maximum number of VPCs per region";
+    let vswitches = "Maximum number of vSwitches per VPC";
+    let route_tables = "Maximum number of custom route tables per VPC";
+    let eips = "Maximum number of EIPs per region";
+    let nat_per_vpc = "Maximum number of NAT gateways per VPC";
+    let eips_per_nat = "Maximum number of EIPs per NAT gateway";
+    let vpn_gateways = "Maximum number of VPN gateways per region";
+    let clbs = "Maximum number of CLB instances per region";
+    let items = vec![
+        quota_item(
+            "vpc",
+            "vpc_quota_instances_num",
+            vpcs,
+            Some(SH),
+            json!(10),
+            json!(4),
+        ),
+        quota_item(
+            "vpc",
+            "vpc_quota_instances_num",
+            vpcs,
+            Some(HK),
+            json!(10),
+            json!(2),
+        ),
+        per_instance("vpc", "vpc_quota_vswitches_num", vswitches, SH, 150),
+        per_instance("vpc", "vpc_quota_vswitches_num", vswitches, HK, 150),
+        per_instance("vpc", "vpc_quota_route_tables_num", route_tables, SH, 9),
+        // A feature switch, not a capacity: never a row.
+        with(
+            quota_item(
+                "vpc",
+                "vpc_privilege_allow_ipv6_gateway",
+                "Allow IPv6 gateways",
+                Some(SH),
+                json!(1),
+                json!(0),
+            ),
+            json!({"QuotaType": "privilege", "Adjustable": false}),
+        ),
+        // Listed only when `QuotaCategory=FlowControl` is asked for.
+        with(
+            quota_item(
+                "vpc",
+                "vpc_flowcontrol_DescribeVpcs",
+                "DescribeVpcs",
+                Some(SH),
+                json!(100),
+                json!(0),
+            ),
+            json!({
+                "QuotaCategory": "FlowControl",
+                "Consumable": false,
+                "Period": {"PeriodValue": 1, "PeriodUnit": "second"},
+            }),
+        ),
+        quota_item(
+            "eip",
+            "eip_quota_instances_num",
+            eips,
+            Some(SH),
+            json!(20),
+            json!(7),
+        ),
+        // Near its limit: 19 of 20 is critical at the default 95%.
+        quota_item(
+            "eip",
+            "eip_quota_instances_num",
+            eips,
+            Some(HK),
+            json!(20),
+            json!(19),
+        ),
+        // NAT gateways count per VPC: the VPC is a second dimension.
+        with(
+            quota_item(
+                "nat",
+                "natgw_quota_nat_num_per_vpc",
+                nat_per_vpc,
+                Some(SH),
+                json!(5),
+                json!(2),
+            ),
+            json!({"Dimensions": {"regionId": SH, "vpcId": "vpc-uf6demo0shanghai0001"}}),
+        ),
+        with(
+            quota_item(
+                "nat",
+                "natgw_quota_nat_num_per_vpc",
+                nat_per_vpc,
+                Some(HK),
+                json!(5),
+                json!(1),
+            ),
+            json!({"Dimensions": {"regionId": HK, "vpcId": "vpc-j6cdemo0hongkong0001"}}),
+        ),
+        per_instance("nat", "natgw_quota_eip_num_per_nat", eips_per_nat, SH, 20),
+        quota_item(
+            "vpn",
+            "vpn_quota_instances_num",
+            vpn_gateways,
+            Some(SH),
+            json!(30),
+            json!(3),
+        ),
+        quota_item(
+            "vpn",
+            "vpn_quota_instances_num",
+            vpn_gateways,
+            Some(HK),
+            json!(30),
+            json!(1),
+        ),
+        // CEN instances belong to the account, not to a region.
+        quota_item(
+            "cbn",
+            "cen_quota_instances_num",
+            "Maximum number of CEN instances per account",
+            None,
+            json!(10),
+            json!(3),
+        ),
+        quota_item(
+            "slb",
+            "slb_quota_instances_num",
+            clbs,
+            Some(SH),
+            json!(60),
+            json!(12),
+        ),
+        quota_item(
+            "slb",
+            "slb_quota_instances_num",
+            clbs,
+            Some(HK),
+            json!(60),
+            json!(5),
+        ),
+        quota_item(
+            "alb",
+            "alb_quota_loadbalancers_num",
+            "Maximum number of ALB instances per region",
+            Some(SH),
+            json!(50),
+            json!(3),
+        ),
+        quota_item(
+            "nlb",
+            "nlb_quota_loadbalancers_num",
+            "Maximum number of NLB instances per region",
+            Some(SH),
+            json!(60),
+            json!(1),
+        ),
+        quota_item(
+            "cbwp",
+            "cbwp_quota_instances_num",
+            "Maximum number of Internet Shared Bandwidth instances per region",
+            Some(SH),
+            json!(10),
+            json!(2),
+        ),
+        // Bandwidth in Mbit/s, fractional as bandwidth may be.
+        with(
+            quota_item(
+                "cbwp",
+                "cbwp_quota_bandwidth_total",
+                "Maximum total bandwidth of Internet Shared Bandwidth instances per region",
+                Some(SH),
+                json!(5000.5),
+                json!(1200.25),
+            ),
+            json!({"QuotaUnit": "Mbps"}),
+        ),
+        quota_item(
+            "ecs",
+            "q_security-groups",
+            "Maximum number of security groups",
+            Some(SH),
+            json!(801),
+            json!(26),
+        ),
+    ];
+    items
+        .into_iter()
+        .map(|item| {
+            let product = item["ProductCode"].as_str().unwrap_or_default().to_string();
+            (product, item)
+        })
+        .collect()
+}
+
+/// `hw-demo`'s ECS limits (cn-north-4), with Huawei's spot pairs.
+fn huawei_ecs() -> Value {
+    json!({
+        "maxServerMeta": 128,
+        "maxPersonality": 5,
+        "maxImageMeta": 128,
+        "maxPersonalitySize": 10240,
+        "maxSecurityGroupRules": 20,
+        "maxTotalKeypairs": -1,
+        "maxSecurityGroups": 100,
+        "totalSecurityGroupsUsed": 12,
+        "maxTotalFloatingIps": 10,
+        "totalFloatingIpsUsed": 2,
+        "maxServerGroups": 1000,
+        "maxServerGroupMembers": 16,
+        "totalServerGroupsUsed": 3,
+        "maxTotalInstances": 100,
+        "totalInstancesUsed": 23,
+        // Near its limit: 188 of 200 vCPUs is a warning at the default thresholds.
+        "maxTotalCores": 200,
+        "totalCoresUsed": 188,
+        "maxTotalRAMSize": 409600,
+        "totalRAMUsed": 376832,
+        "maxTotalSpotInstances": 20,
+        "totalSpotInstancesUsed": 2,
+        "maxTotalSpotCores": 80,
+        "totalSpotCoresUsed": 8,
+        "maxTotalSpotRAMSize": 163840,
+        "totalSpotRAMUsed": 16384,
+        "limit_by_flavor": [],
+    })
+}
+
+/// `otc-demo`'s ECS limits (eu-de): OTC has no spot pairs.
+fn otc_ecs() -> Value {
+    json!({
+        "maxServerMeta": 128,
+        "maxPersonality": 5,
+        "maxImageMeta": 128,
+        "maxPersonalitySize": 10240,
+        "maxSecurityGroupRules": 20,
+        "maxTotalKeypairs": -1,
+        "totalRAMUsed": 75776,
+        "totalInstancesUsed": 21,
+        "maxSecurityGroups": 100,
+        "totalFloatingIpsUsed": 48,
+        "maxTotalCores": 400,
+        "totalSecurityGroupsUsed": 14,
+        "maxTotalFloatingIps": 50,
+        "maxTotalInstances": 100,
+        "totalCoresUsed": 40,
+        "maxTotalRAMSize": 1638400,
+        "maxServerGroups": 10,
+        "maxServerGroupMembers": 16,
+        "totalServerGroupsUsed": 2,
+    })
+}
+
+/// One EVS `quota_set` entry in its `usage=True` form.
+fn evs(in_use: i64, limit: i64) -> Value {
+    json!({"in_use": in_use, "limit": limit, "reserved": 0})
+}
+
+/// `hw-demo`'s EVS quota set; per-type keys are unlimited (`-1`), as on the API page.
+fn huawei_evs() -> Value {
+    json!({
+        "volumes": evs(37, 200),
+        "snapshots": evs(12, 200),
+        "gigabytes": evs(4120, 40960),
+        "backups": evs(6, 100),
+        "backup_gigabytes": evs(310, 5120),
+        "per_volume_gigabytes": evs(0, 32768),
+        "volumes_SSD": evs(14, -1),
+        "volumes_SAS": evs(21, -1),
+        "volumes_GPSSD": evs(2, -1),
+        "gigabytes_SSD": evs(1800, -1),
+        "gigabytes_SAS": evs(2240, -1),
+        "gigabytes_GPSSD": evs(80, -1),
+        "snapshots_SSD": evs(5, -1),
+        "snapshots_SAS": evs(7, -1),
+        "snapshots_GPSSD": evs(0, -1),
+    })
+}
+
+/// `otc-demo`'s EVS quota set, close to the API page's example.
+fn otc_evs() -> Value {
+    json!({
+        "gigabytes_SSD": evs(21, -1),
+        "gigabytes": evs(2792, 42790),
+        "backup_gigabytes": evs(51, 5120),
+        "snapshots_SSD": evs(0, -1),
+        "volumes_SSD": evs(28, -1),
+        "snapshots": evs(6, 10),
+        "volumes_ESSD": evs(2, -1),
+        "snapshots_ESSD": evs(0, -1),
+        "volumes": evs(108, -1),
+        "backups": evs(10, 100),
+        "gigabytes_ESSD": evs(1085, -1),
+        "per_volume_gigabytes": evs(0, 32768),
+    })
+}
+
+/// One ELB or ER quota entry.
+fn keyed(key: &str, used: i64, limit: i64) -> Value {
+    json!({"quota_key": key, "used": used, "quota_limit": limit, "unit": "count"})
+}
+
+/// `hw-demo`'s dedicated ELB quotas, per-object keys included (a client leaves those out).
+fn huawei_elb() -> Vec<Value> {
+    vec![
+        keyed("loadbalancer", 6, 50),
+        keyed("listener", 14, 100),
+        keyed("pool", 18, 500),
+        keyed("member", 64, 10000),
+        keyed("healthmonitor", 18, -1),
+        keyed("l7policy", 4, 500),
+        keyed("certificate", 7, 120),
+        keyed("ipgroup", 1, 1000),
+        keyed("security_policy", 0, 50),
+        keyed("members_per_pool", 12, 1000),
+        keyed("listeners_per_loadbalancer", 4, 50),
+        keyed("listeners_per_pool", 1, 50),
+        keyed("ipgroup_bindings", 0, 50),
+        keyed("ipgroup_max_length", 0, 300),
+        keyed("ipgroups_per_listener", 0, 1),
+        keyed("condition_per_policy", 0, 10),
+        keyed("pools_per_l7policy", 0, 1),
+        keyed("l7policies_per_listener", 0, 100),
+        keyed("free_instance_members_per_pool", 0, 50),
+        keyed("free_instance_listeners_per_loadbalancer", 0, 3),
+    ]
+}
+
+/// `otc-demo`'s dedicated ELB quotas.
+fn otc_elb() -> Vec<Value> {
+    vec![
+        keyed("loadbalancer", 2, 50),
+        keyed("listener", 5, 100),
+        keyed("pool", 5, 500),
+        keyed("member", 12, 10000),
+        keyed("healthmonitor", 5, -1),
+        keyed("l7policy", 0, 500),
+        keyed("certificate", 3, 120),
+        keyed("ipgroup", 0, 1000),
+        keyed("security_policy", 0, 50),
+        keyed("members_per_pool", 6, 1000),
+        keyed("listeners_per_loadbalancer", 3, 50),
+    ]
+}
+
+/// `hw-demo`'s Enterprise Router quotas: seven rows.
+fn huawei_er() -> Vec<Value> {
+    vec![
+        keyed("er_instance", 2, 5),
+        keyed("vpc_attachment", 9, 50),
+        keyed("vpn_attachment", 0, 50),
+        keyed("dc_attachment", 1, 50),
+        keyed("route_table", 3, 20),
+        keyed("static_route", 42, 500),
+        keyed("flow_log", 0, 20),
+    ]
+}
+
+/// `otc-demo`'s Enterprise Router quotas: five rows.
+fn otc_er() -> Vec<Value> {
+    vec![
+        keyed("er_instance", 1, 5),
+        // Near its limit: 49 of 50 is critical at the default 95%.
+        keyed("vpc_attachment", 49, 50),
+        keyed("route_table", 5, 20),
+        keyed("static_route", 2, 500),
+        keyed("flow_log", 4, 20),
+    ]
 }
 
 pub(super) fn demo_config_yaml(handle: &FakeHandle) -> String {
