@@ -4,6 +4,7 @@
 //! quota source of the `sources` catalogue) -> `quota` (rows with a status) -> `output` (one
 //! renderer per format). Nothing in `output` knows a provider; nothing in `providers` prints.
 
+pub mod amount;
 pub mod cli;
 pub mod commands;
 pub mod config;

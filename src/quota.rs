@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+pub use crate::amount::Amount;
+
 /// The cloud a profile talks to.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
@@ -109,26 +111,58 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The status of `used` against `limit` (`None`: unlimited, always ok).
-    pub fn status(&self, used: u64, limit: Option<u64>) -> Status {
+    pub fn status(&self, used: Amount, limit: Option<Amount>) -> Status {
         let Some(limit) = limit else {
             return Status::Ok;
         };
-        match (self.crit_used(limit), self.warn_used(limit)) {
-            (Some(crit), _) if used >= crit => Status::Critical,
-            (_, Some(warn)) if used >= warn => Status::Warning,
-            _ => Status::Ok,
+        if reached(used, limit, self.crit, self.crit_left) {
+            Status::Critical
+        } else if reached(used, limit, self.warn, self.warn_left) {
+            Status::Warning
+        } else {
+            Status::Ok
         }
     }
 
-    /// The smallest `used` that is WARNING for this limit, as an absolute number
-    /// (what Nagios perfdata wants); `None` when no `used` can reach it.
-    pub fn warn_used(&self, limit: u64) -> Option<u64> {
-        threshold_used(limit, self.warn, self.warn_left)
+    /// Where WARNING starts for this limit, as an absolute number (what Nagios perfdata
+    /// wants): the smallest whole `used` that is WARNING; for a fractional limit, the point
+    /// the percentage or the number left reaches first. `None` when no `used` can reach it.
+    pub fn warn_used(&self, limit: Amount) -> Option<Amount> {
+        threshold_at(limit, self.warn, self.warn_left)
     }
 
-    /// The smallest `used` that is CRITICAL for this limit.
-    pub fn crit_used(&self, limit: u64) -> Option<u64> {
-        threshold_used(limit, self.crit, self.crit_left)
+    /// Where CRITICAL starts for this limit (see [`Thresholds::warn_used`]).
+    pub fn crit_used(&self, limit: Amount) -> Option<Amount> {
+        threshold_at(limit, self.crit, self.crit_left)
+    }
+}
+
+/// Whether `used` has reached `pct`% of `limit` or left fewer than `left`. Whole numbers are
+/// compared exactly in integers; fractional ones (bandwidth) as decimals.
+fn reached(used: Amount, limit: Amount, pct: f64, left: Option<u64>) -> bool {
+    if let (Some(used), Some(limit)) = (used.whole(), limit.whole()) {
+        return threshold_used(limit, pct, left).is_some_and(|at| used >= at);
+    }
+    let by_pct = pct.is_finite() && pct >= 0.0 && used.value() * 100.0 >= pct * limit.value();
+    let by_left = left
+        .filter(|&n| n > 0)
+        .is_some_and(|n| limit.value() - used.value() < n as f64);
+    by_pct || by_left
+}
+
+fn threshold_at(limit: Amount, pct: f64, left: Option<u64>) -> Option<Amount> {
+    if let Some(limit) = limit.whole() {
+        return threshold_used(limit, pct, left).map(Amount::from);
+    }
+    let by_pct = (pct.is_finite() && pct >= 0.0)
+        .then(|| pct * limit.value() / 100.0)
+        .and_then(Amount::new);
+    let by_left = left
+        .filter(|&n| n > 0)
+        .and_then(|n| Amount::new((limit.value() - n as f64).max(0.0)));
+    match (by_pct, by_left) {
+        (Some(a), Some(b)) => Some(if b < a { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 
@@ -160,15 +194,18 @@ pub struct QuotaRow {
     pub region: String,
     pub service: String,
     pub resource: String,
-    pub used: u64,
+    /// The provider's display name of the quota, where it gives one (Alibaba Quota Center).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub used: Amount,
     /// `None` means unlimited (the API said `-1`).
-    pub limit: Option<u64>,
+    pub limit: Option<Amount>,
     /// Only where the API gives it (Huawei/OTC VPC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
     #[serde(serialize_with = "one_decimal")]
     pub usage_percent: Option<f64>,
-    pub left: Option<u64>,
+    pub left: Option<Amount>,
     pub status: Status,
     #[serde(serialize_with = "whole_if_integral")]
     pub warn: f64,
@@ -189,29 +226,26 @@ impl QuotaRow {
         region: &str,
         service: &str,
         resource: &str,
-        used: u64,
-        limit: Option<u64>,
+        used: Amount,
+        limit: Option<Amount>,
         min: Option<i64>,
         thresholds: Thresholds,
     ) -> QuotaRow {
+        // A zero limit has nothing left: it is full, not "0% used" (nor infinitely used).
         let usage_percent = limit.map(|limit| {
-            if limit == 0 {
-                if used == 0 { 0.0 } else { 100.0 * used as f64 }
+            if limit.value() == 0.0 {
+                100.0
             } else {
-                used as f64 * 100.0 / limit as f64
+                used.value() * 100.0 / limit.value()
             }
         });
-        // A zero limit with nothing used has nothing left: it is full, not "0% used".
-        let usage_percent = match (limit, usage_percent) {
-            (Some(0), Some(_)) => Some(100.0),
-            (_, pct) => pct,
-        };
         QuotaRow {
             profile: profile.to_string(),
             provider,
             region: region.to_string(),
             service: service.to_string(),
             resource: resource.to_string(),
+            name: None,
             used,
             limit,
             min,
@@ -396,18 +430,42 @@ mod tests {
     #[test]
     fn exactly_at_the_thresholds() {
         let t = pct(80.0, 95.0);
-        assert_eq!(t.status(79, Some(100)), Status::Ok);
-        assert_eq!(t.status(80, Some(100)), Status::Warning);
-        assert_eq!(t.status(94, Some(100)), Status::Warning);
-        assert_eq!(t.status(95, Some(100)), Status::Critical);
-        assert_eq!(t.status(4, Some(5)), Status::Warning); // 80% of 5 is exactly 4
-        assert_eq!(t.status(3, Some(5)), Status::Ok);
-        assert_eq!(t.status(5, Some(5)), Status::Critical);
+        assert_eq!(
+            t.status(Amount::from(79u64), Some(Amount::from(100u64))),
+            Status::Ok
+        );
+        assert_eq!(
+            t.status(Amount::from(80u64), Some(Amount::from(100u64))),
+            Status::Warning
+        );
+        assert_eq!(
+            t.status(Amount::from(94u64), Some(Amount::from(100u64))),
+            Status::Warning
+        );
+        assert_eq!(
+            t.status(Amount::from(95u64), Some(Amount::from(100u64))),
+            Status::Critical
+        );
+        assert_eq!(
+            t.status(Amount::from(4u64), Some(Amount::from(5u64))),
+            Status::Warning
+        ); // 80% of 5 is exactly 4
+        assert_eq!(
+            t.status(Amount::from(3u64), Some(Amount::from(5u64))),
+            Status::Ok
+        );
+        assert_eq!(
+            t.status(Amount::from(5u64), Some(Amount::from(5u64))),
+            Status::Critical
+        );
     }
 
     #[test]
     fn unlimited_is_always_ok() {
-        assert_eq!(pct(0.0, 0.0).status(1_000_000, None), Status::Ok);
+        assert_eq!(
+            pct(0.0, 0.0).status(Amount::from(1_000_000u64), None),
+            Status::Ok
+        );
     }
 
     #[test]
@@ -418,11 +476,20 @@ mod tests {
             warn_left: Some(2),
             crit_left: Some(1),
         };
-        assert_eq!(t.status(7, Some(10)), Status::Ok); // 3 left
-        assert_eq!(t.status(9, Some(10)), Status::Warning); // 1 left: fewer than 2
-        assert_eq!(t.status(10, Some(10)), Status::Critical); // 0 left: fewer than 1
-        assert_eq!(t.warn_used(10), Some(9));
-        assert_eq!(t.crit_used(10), Some(10));
+        assert_eq!(
+            t.status(Amount::from(7u64), Some(Amount::from(10u64))),
+            Status::Ok
+        ); // 3 left
+        assert_eq!(
+            t.status(Amount::from(9u64), Some(Amount::from(10u64))),
+            Status::Warning
+        ); // 1 left: fewer than 2
+        assert_eq!(
+            t.status(Amount::from(10u64), Some(Amount::from(10u64))),
+            Status::Critical
+        ); // 0 left: fewer than 1
+        assert_eq!(t.warn_used(Amount::from(10u64)), Some(Amount::from(9u64)));
+        assert_eq!(t.crit_used(Amount::from(10u64)), Some(Amount::from(10u64)));
     }
 
     #[test]
@@ -433,8 +500,14 @@ mod tests {
             warn_left: None,
             crit_left: Some(5),
         };
-        assert_eq!(t.status(6, Some(10)), Status::Critical); // 4 left < 5
-        assert_eq!(t.status(5, Some(10)), Status::Warning);
+        assert_eq!(
+            t.status(Amount::from(6u64), Some(Amount::from(10u64))),
+            Status::Critical
+        ); // 4 left < 5
+        assert_eq!(
+            t.status(Amount::from(5u64), Some(Amount::from(10u64))),
+            Status::Warning
+        );
     }
 
     #[test]
@@ -445,14 +518,46 @@ mod tests {
             "eu-de",
             "vpc",
             "vpc",
-            0,
-            Some(0),
+            Amount::from(0u64),
+            Some(Amount::from(0u64)),
             None,
             Thresholds::default(),
         );
         assert_eq!(row.status, Status::Critical);
-        assert_eq!(row.left, Some(0));
+        assert_eq!(row.left, Some(Amount::from(0u64)));
         assert_eq!(row.usage_percent, Some(100.0));
+    }
+
+    #[test]
+    fn fractional_amounts_are_judged_as_decimals() {
+        let a = |v: f64| Amount::new(v).unwrap();
+        let t = pct(80.0, 95.0);
+        assert_eq!(t.status(a(1200.25), Some(a(5000.5))), Status::Ok);
+        assert_eq!(t.status(a(4100.0), Some(a(5000.5))), Status::Warning);
+        assert_eq!(t.status(a(4800.0), Some(a(5000.5))), Status::Critical);
+        assert_eq!(t.warn_used(a(5000.5)), Some(a(4000.4)));
+        let left = Thresholds {
+            crit_left: Some(1),
+            ..pct(100.0, 100.0)
+        };
+        assert_eq!(left.status(a(10.0), Some(a(10.5))), Status::Critical);
+        assert_eq!(left.status(a(9.0), Some(a(10.5))), Status::Ok);
+        let row = QuotaRow::new(
+            "p",
+            Provider::Alibaba,
+            "cn-shanghai",
+            "cbwp",
+            "cbwp_quota_bandwidth_total",
+            a(1200.25),
+            Some(a(5000.5)),
+            None,
+            t,
+        );
+        assert_eq!(row.left, Some(a(3800.25)));
+        assert_eq!(
+            serde_json::to_value(&row).unwrap()["used"],
+            serde_json::json!(1200.25)
+        );
     }
 
     #[test]

@@ -13,6 +13,9 @@ use crate::providers::{Answer, Engine, Settings, Target};
 use crate::quota::{ErrorKind, Provider, QueryError, QueryRecord, QuotaRow, Report, Status};
 use crate::sources::{self, Source};
 
+/// The region of a quota that belongs to the account, not to one region.
+pub const GLOBAL_REGION: &str = "global";
+
 pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> CommandResult {
     let args = &without_repeats(args);
     let settings = settings(args, config)?;
@@ -320,6 +323,7 @@ fn build_report(
     let mut rows = Vec::new();
     // Every resource name that answered, for "did you mean" on a `--resource` that matched none.
     let mut seen_resources: Vec<String> = Vec::new();
+    let mut global_rows: Vec<(String, String, String)> = Vec::new();
     // A profile that could not be queried at all still counts as a failed query, so that
     // `headroom_query_success == 0` alerts on a broken profile too.
     let mut queries: Vec<QueryRecord> = config_errors
@@ -361,6 +365,21 @@ fn build_report(
                     if !selected {
                         continue;
                     }
+                    // An account-wide quota comes with every region queried; it is one row.
+                    let region = if quota.global {
+                        let key = (
+                            profile.name.clone(),
+                            target.service.clone(),
+                            quota.resource.clone(),
+                        );
+                        if global_rows.contains(&key) {
+                            continue;
+                        }
+                        global_rows.push(key);
+                        GLOBAL_REGION
+                    } else {
+                        target.region.as_str()
+                    };
                     let mut thresholds =
                         config.thresholds_for(&profile.name, &target.service, &quota.resource);
                     if let Some(warn) = cli.warn {
@@ -372,17 +391,19 @@ fn build_report(
                     if let Some(need) = cli.need {
                         thresholds.crit_left = Some(thresholds.crit_left.unwrap_or(0).max(need));
                     }
-                    rows.push(QuotaRow::new(
+                    let mut row = QuotaRow::new(
                         &profile.name,
                         profile.provider,
-                        &target.region,
+                        region,
                         &target.service,
                         &quota.resource,
                         quota.used,
                         quota.limit,
                         quota.min,
                         thresholds,
-                    ));
+                    );
+                    row.name = quota.name;
+                    rows.push(row);
                 }
             }
             Err(failure) => errors.push(failure.into_query_error(

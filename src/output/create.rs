@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::providers::{Failure, ParsedQuota};
-use crate::quota::ErrorKind;
+use crate::quota::{Amount, ErrorKind};
 
 /// What the create came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -25,11 +25,11 @@ pub enum CreateResult {
 }
 
 /// Used, limit and left of the CCN quota at one moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Headroom {
-    pub used: u64,
-    pub limit: Option<u64>,
-    pub left: Option<u64>,
+    pub used: Amount,
+    pub limit: Option<Amount>,
+    pub left: Option<Amount>,
 }
 
 impl From<&ParsedQuota> for Headroom {
@@ -168,15 +168,16 @@ mod tests {
         outcome.result = CreateResult::Created;
         outcome.created = true;
         outcome.ccn_id = Some("ccn-1".into());
+        let n = Amount::from;
         outcome.quota_before = Some(Headroom {
-            used: 3,
-            limit: Some(5),
-            left: Some(2),
+            used: n(3),
+            limit: Some(n(5)),
+            left: Some(n(2)),
         });
         outcome.quota_after = Some(Headroom {
-            used: 4,
-            limit: Some(5),
-            left: Some(1),
+            used: n(4),
+            limit: Some(n(5)),
+            left: Some(n(1)),
         });
         outcome.message = "Created Cloud Connect Network ccn-1.".into();
         outcome

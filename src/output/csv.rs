@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::output::percent;
-use crate::quota::{QuotaRow, Report};
+use crate::quota::{Amount, QuotaRow, Report};
 
 const HEADER: &str =
     "profile,provider,region,service,resource,used,limit,usage_percent,left,status";
@@ -20,7 +20,7 @@ pub(crate) fn render(report: &Report) -> String {
 }
 
 fn line(row: &QuotaRow) -> String {
-    let number = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
+    let number = |value: Option<Amount>| value.map(|v| v.to_string()).unwrap_or_default();
     let cells: [Cow<'_, str>; 10] = [
         field(&row.profile),
         Cow::Borrowed(row.provider.as_str()),

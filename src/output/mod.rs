@@ -151,7 +151,7 @@ pub(crate) fn percent(value: f64) -> String {
 pub(crate) fn sample_report() -> Report {
     use std::time::Duration;
 
-    use crate::quota::{ErrorKind, Provider, QueryRecord, QuotaRow, Thresholds};
+    use crate::quota::{Amount, ErrorKind, Provider, QueryRecord, QuotaRow, Thresholds};
 
     let t = Thresholds::default();
     let rows = vec![
@@ -161,8 +161,8 @@ pub(crate) fn sample_report() -> Report {
             "cn-north-4",
             "vpc",
             "vpc",
-            12,
-            Some(150),
+            Amount::from(12u64),
+            Some(Amount::from(150u64)),
             Some(0),
             t,
         ),
@@ -172,8 +172,8 @@ pub(crate) fn sample_report() -> Report {
             "cn-north-4",
             "vpc",
             "securityGroupRule",
-            4500,
-            Some(5000),
+            Amount::from(4500u64),
+            Some(Amount::from(5000u64)),
             Some(0),
             t,
         ),
@@ -183,8 +183,8 @@ pub(crate) fn sample_report() -> Report {
             "cn-shanghai",
             "smartag",
             "ccn",
-            10,
-            Some(10),
+            Amount::from(10u64),
+            Some(Amount::from(10u64)),
             None,
             t,
         ),
@@ -194,7 +194,7 @@ pub(crate) fn sample_report() -> Report {
             "eu-de",
             "vpn",
             "customer_gateway",
-            3,
+            Amount::from(3u64),
             None,
             None,
             t,
@@ -206,8 +206,8 @@ pub(crate) fn sample_report() -> Report {
             "eu-de",
             "vpcep",
             "endpoint",
-            36,
-            Some(50),
+            Amount::from(36u64),
+            Some(Amount::from(50u64)),
             None,
             t,
         ),

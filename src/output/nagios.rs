@@ -3,7 +3,7 @@
 //! The exit code that goes with it is the caller's (`ExitCode::from(Overall)`).
 
 use crate::output::{clean, error_text, percent};
-use crate::quota::{Overall, QuotaRow, Report, Status};
+use crate::quota::{Amount, Overall, QuotaRow, Report, Status};
 
 /// Long enough for any real name; a hostile one is cut.
 const NAME_CAP: usize = 300;
@@ -65,7 +65,7 @@ fn problem(row: &QuotaRow) -> String {
 /// and empty fields where there is no limit.
 fn perfdata(row: &QuotaRow) -> String {
     let label = perf_label(&row.label());
-    let opt = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
+    let opt = |value: Option<Amount>| value.map(|v| v.to_string()).unwrap_or_default();
     match row.limit {
         Some(limit) => {
             let thresholds = row.thresholds();
@@ -135,8 +135,8 @@ mod tests {
             "eu-de",
             "vpc",
             "x\ny'",
-            1,
-            Some(2),
+            Amount::from(1u64),
+            Some(Amount::from(2u64)),
             None,
             Thresholds::default(),
         );

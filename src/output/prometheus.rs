@@ -51,14 +51,14 @@ pub(crate) fn render(report: &Report) -> String {
         if !seen.insert(labels.clone()) {
             continue;
         }
-        used.push(&labels, row.used as f64);
+        used.push(&labels, row.used.value());
         if let Some(max) = row.limit {
-            limit.push(&labels, max as f64);
-            let value = if max == 0 {
+            limit.push(&labels, max.value());
+            let value = if max.value() == 0.0 {
                 // A zero limit is full even with nothing used; the row's percentage says so too.
                 row.usage_percent.unwrap_or(100.0) / 100.0
             } else {
-                row.used as f64 / max as f64
+                row.used.value() / max.value()
             };
             ratio.push(&labels, value);
         }

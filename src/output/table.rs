@@ -5,7 +5,7 @@ use comfy_table::{
 };
 
 use crate::output::{RenderOptions, clean, percent};
-use crate::quota::{QuotaRow, Report, Status, Summary};
+use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
 
 const HEADER: [&str; 9] = [
     "PROFILE", "REGION", "SERVICE", "RESOURCE", "USED", "LIMIT", "USE%", "LEFT", "STATUS",
@@ -93,8 +93,9 @@ fn natural_width(table: &Table) -> usize {
 }
 
 fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
-    let number =
-        |value: Option<u64>, none: &str| value.map_or_else(|| none.to_string(), |v| v.to_string());
+    let number = |value: Option<Amount>, none: &str| {
+        value.map_or_else(|| none.to_string(), |v| v.to_string())
+    };
     let mut status = Cell::new(row.status.as_str());
     if color {
         status = status.fg(match row.status {
@@ -108,7 +109,7 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
         Cell::new(clean(&row.region, NAME_CAP)),
         Cell::new(clean(&row.service, NAME_CAP)),
         Cell::new(clean(&row.resource, NAME_CAP)),
-        Cell::new(row.used),
+        Cell::new(row.used.to_string()),
         Cell::new(number(row.limit, "unlimited")),
         Cell::new(usage(row.usage_percent, bars)),
         Cell::new(number(row.left, "-")),

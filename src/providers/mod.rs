@@ -19,7 +19,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use crate::config::{Profile, validate_project_id};
 use crate::http::{self, Exchange};
 use crate::log::log;
-use crate::quota::ErrorKind;
+use crate::quota::{Amount, ErrorKind};
 use crate::secret::Secret;
 use crate::sources::{self, Call, Protocol, Query, Source};
 pub use errors::Failure;
@@ -33,16 +33,21 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 const MAX_PAGES: usize = 50;
 
 /// One quota entry as the API gave it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedQuota {
     pub resource: String,
-    pub used: u64,
+    pub used: Amount,
     /// `None`: unlimited (`-1`).
-    pub limit: Option<u64>,
+    pub limit: Option<Amount>,
     pub min: Option<i64>,
+    /// The provider's display name, where it gives one.
+    pub name: Option<String>,
+    /// The quota belongs to the account, not the region (one row, region `global`).
+    pub global: bool,
 }
 
 impl ParsedQuota {
+    /// A quota of whole numbers, `limit` `-1` meaning unlimited.
     pub fn new(
         resource: &str,
         used: i64,
@@ -59,11 +64,48 @@ impl ParsedQuota {
         };
         Ok(ParsedQuota {
             resource: resource.to_string(),
-            used,
-            limit,
+            used: Amount::from(used),
+            limit: limit.map(Amount::from),
             min,
+            name: None,
+            global: false,
         })
     }
+
+    /// A quota whose numbers may be fractional; any negative limit means unlimited.
+    pub fn fractional(resource: &str, used: f64, limit: f64) -> Result<ParsedQuota, String> {
+        let used = Amount::new(used).ok_or_else(|| format!("the usage is negative ({used})"))?;
+        let limit = if limit < 0.0 {
+            None
+        } else {
+            Some(Amount::new(limit).ok_or_else(|| format!("the limit is not a number ({limit})"))?)
+        };
+        Ok(ParsedQuota {
+            resource: resource.to_string(),
+            used,
+            limit,
+            min: None,
+            name: None,
+            global: false,
+        })
+    }
+}
+
+/// A number given as a JSON number (whole or not) or a numeric string (`"5000.5"`).
+pub fn decimal_field(object: &Map<String, Value>, field: &str) -> Result<f64, String> {
+    let value = object
+        .get(field)
+        .ok_or_else(|| format!("field `{field}` is missing"))?;
+    let parsed = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|f| f.is_finite());
+    parsed.ok_or_else(|| {
+        let shown = errors::sanitize(&value.to_string(), 40);
+        format!("field `{field}` is not a number: {shown}")
+    })
 }
 
 /// A whole number given as a JSON number or a numeric string (`"4"`), as the SDKs accept.

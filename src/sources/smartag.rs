@@ -54,15 +54,15 @@ mod tests {
         let row =
             parse_use_limit(&json!({"RequestId":"BCD0","TotalAmount":10,"UsedAmount":6})).unwrap();
         assert_eq!(
-            (row.resource.as_str(), row.used, row.limit),
-            ("ccn", 6, Some(10))
+            (row.resource.as_str(), row.used.whole(), row.limit),
+            ("ccn", Some(6), Some(10u64.into()))
         );
     }
 
     #[test]
     fn accepts_numbers_as_strings_and_unlimited() {
         let row = parse_use_limit(&json!({"TotalAmount":"-1","UsedAmount":"4"})).unwrap();
-        assert_eq!((row.used, row.limit), (4, None));
+        assert_eq!((row.used.whole(), row.limit), (Some(4), None));
     }
 
     #[test]

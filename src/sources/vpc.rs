@@ -121,12 +121,16 @@ mod tests {
         let rows = parse_quotas(&body).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(
-            (rows[0].used, rows[0].limit, rows[0].min),
-            (4, Some(150), Some(0))
+            (rows[0].used.whole(), rows[0].limit, rows[0].min),
+            (Some(4), Some(150u64.into()), Some(0))
         );
         assert_eq!(
-            (rows[1].resource.as_str(), rows[1].used, rows[1].limit),
-            ("brandNewThing", 7, Some(10))
+            (
+                rows[1].resource.as_str(),
+                rows[1].used.whole(),
+                rows[1].limit
+            ),
+            ("brandNewThing", Some(7), Some(10u64.into()))
         );
         assert_eq!(rows[2].limit, None);
     }
