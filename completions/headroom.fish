@@ -30,7 +30,7 @@ always\t''
 never\t''"
 complete -c headroom -n "__fish_headroom_needs_command" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_needs_command" -s s -l service -d 'Only this service (repeatable): smartag, vpc, vpn, vpcep' -r
+complete -c headroom -n "__fish_headroom_needs_command" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -61,7 +61,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d '
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "demo" -d 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_using_subcommand check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, vpn, vpcep' -r
+complete -c headroom -n "__fish_headroom_using_subcommand check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -147,7 +147,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand completions" -s v -l v
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s s -l service -d 'Only this service (repeatable): smartag, vpc, vpn, vpcep' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -178,7 +178,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_s
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -f -a "profiles" -d 'The simulated cloud\'s profiles'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, vpn, vpcep' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t''

@@ -187,8 +187,23 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         }
     }
     let known_services = sources::all_services();
+    let mut notes = Vec::new();
     for wanted in &args.services {
-        if !known_services.contains(&wanted.as_str()) {
+        let resolves = Provider::ALL
+            .iter()
+            .any(|provider| Source::for_service(*provider, wanted).is_some());
+        if resolves && !known_services.contains(&wanted.as_str()) {
+            // Alibaba Quota Center takes any product code; a typo of a known one is likelier.
+            let hint = did_you_mean(wanted, &known_services)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            notes.push(format!(
+                "--service {} is not a default service; Alibaba profiles query it as a Quota \
+                 Center product code{hint}",
+                config::quoted(wanted)
+            ));
+        }
+        if !resolves {
             let hint = did_you_mean(wanted, &known_services).map_or_else(
                 || format!("services are {}", known_services.join(", ")),
                 |s| format!("did you mean `{s}`?"),
@@ -206,7 +221,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
     let mut plan = Plan {
         targets: Vec::new(),
         errors: Vec::new(),
-        notes: Vec::new(),
+        notes,
         unmatched: Vec::new(),
     };
     let selected: Vec<&Profile> = config
@@ -221,7 +236,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         ));
     }
     for wanted in &args.services {
-        if !selected.iter().any(|p| p.services.contains(wanted)) {
+        if !selected.iter().any(|p| queries(p, wanted)) {
             plan.unmatched.push(format!(
                 "--service {} matched nothing: no selected profile queries it \
                  (`headroom profiles` lists each profile's services)",
@@ -230,11 +245,14 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         }
     }
     for profile in selected {
-        let services: Vec<&String> = profile
-            .services
-            .iter()
-            .filter(|s| args.services.is_empty() || args.services.contains(s))
-            .collect();
+        let services: Vec<&String> = if args.services.is_empty() {
+            profile.services.iter().collect()
+        } else {
+            args.services
+                .iter()
+                .filter(|s| queries(profile, s))
+                .collect()
+        };
         if services.is_empty() {
             continue;
         }
@@ -309,6 +327,14 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         }
     }
     Ok(plan)
+}
+
+/// Whether `--service name` selects a query of `profile`: one of its services, or, when the
+/// profile does not list its services, any service its provider offers (an Alibaba product
+/// code that is not a default one).
+fn queries(profile: &Profile, name: &str) -> bool {
+    profile.services.iter().any(|s| s == name)
+        || (!profile.services_explicit && Source::for_service(profile.provider, name).is_some())
 }
 
 fn build_report(

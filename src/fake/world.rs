@@ -701,13 +701,26 @@ fn otc_er() -> Vec<Value> {
 }
 
 pub(super) fn demo_config_yaml(handle: &FakeHandle) -> String {
-    let huawei_endpoints = format!(
-        "{{ vpc: {}, vpn: {}, vpcep: {}, iam: {} }}",
-        handle.url(Service::Vpc),
-        handle.url(Service::Vpn),
-        handle.url(Service::Vpcep),
-        handle.url(Service::Iam),
-    );
+    let endpoints = |services: &[Service]| {
+        let pairs: Vec<String> = services
+            .iter()
+            .map(|service| format!("{}: {}", service.name(), handle.url(*service)))
+            .collect();
+        format!("{{ {} }}", pairs.join(", "))
+    };
+    let otc_services = [
+        Service::Vpc,
+        Service::Vpn,
+        Service::Vpcep,
+        Service::Ecs,
+        Service::Evs,
+        Service::Elb,
+        Service::Er,
+        Service::Iam,
+    ];
+    // OTC has no NAT quota API, so only Huawei Cloud's profile names a `nat` endpoint.
+    let otc_endpoints = endpoints(&otc_services);
+    let huawei_endpoints = endpoints(&[otc_services.as_slice(), &[Service::Nat]].concat());
     format!(
         "# Simulated accounts for `headroom demo`: every endpoint is a local fake cloud.\n\
 profiles:
@@ -716,7 +729,7 @@ profiles:
     regions: [cn-shanghai, cn-hongkong]
     access_key_id: {ali_key}
     access_key_secret: {ali_secret}
-    endpoints: {{ smartag: {smartag} }}
+    endpoints: {{ smartag: {smartag}, quotas: {quotas} }}
   hw-demo:
     provider: huaweicloud
     region: cn-north-4
@@ -729,11 +742,12 @@ profiles:
     region: eu-de
     access_key: {otc_key}
     secret_key: {otc_secret}
-    endpoints: {huawei_endpoints}
+    endpoints: {otc_endpoints}
 ",
         ali_key = DEMO_ALIBABA_ACCESS_KEY,
         ali_secret = DEMO_ALIBABA_SECRET,
         smartag = handle.url(Service::Smartag),
+        quotas = handle.url(Service::Quotas),
         hw_project = DEMO_HUAWEI_PROJECT_ID,
         hw_key = DEMO_HUAWEI_ACCESS_KEY,
         hw_secret = DEMO_HUAWEI_SECRET,

@@ -6,6 +6,7 @@
 pub mod alibaba;
 pub mod errors;
 pub mod huawei;
+pub mod pacing;
 pub mod smartag;
 
 use std::collections::HashMap;
@@ -21,8 +22,9 @@ use crate::http::{self, Exchange};
 use crate::log::log;
 use crate::quota::{Amount, ErrorKind};
 use crate::secret::Secret;
-use crate::sources::{self, Call, Protocol, Query, Source};
+use crate::sources::{self, Call, Pacing, Protocol, Query, Source};
 pub use errors::Failure;
+use pacing::Pacer;
 
 /// Longest wait a `Retry-After` header can impose on one retry.
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(10);
@@ -174,6 +176,8 @@ pub struct Engine {
     project_ids: Mutex<HashMap<(String, String), ProjectCell>>,
     /// Every configured secret, redacted from whatever a provider answers (some echo them).
     secrets: Vec<Secret>,
+    /// One pacer per (endpoint key, access key id) for the sources with a rate limit.
+    pacers: Mutex<HashMap<(&'static str, String), Arc<Pacer>>>,
 }
 
 impl Engine {
@@ -185,6 +189,7 @@ impl Engine {
             settings,
             project_ids: Mutex::new(HashMap::new()),
             secrets,
+            pacers: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -265,6 +270,9 @@ impl Engine {
             service: &target.service,
             project_id: &project_id,
         };
+        let pacer = description
+            .pacing
+            .map(|pacing| self.pacer(description.endpoint_key, &credentials.access_key_id, pacing));
         let mut quotas = Vec::new();
         let mut left_out = 0;
         let mut sent: Vec<String> = Vec::new();
@@ -272,10 +280,11 @@ impl Engine {
             let token = sent.last().map(String::as_str);
             let call = (description.request)(&query, token);
             let (body, exchange) = self
-                .read_json(&label(target), |at, nonce| {
+                .read_json_paced(&label(target), pacer.as_deref(), |at, nonce| {
                     sign_call(&call, &endpoint, &query, credentials, at, nonce)
                 })
-                .await?;
+                .await
+                .map_err(|failure| needs(failure, description.permission))?;
             let page = (description.parse)(&body, token).map_err(|m| unexpected(&exchange, m))?;
             quotas.extend(page.quotas);
             left_out += page.left_out;
@@ -305,6 +314,19 @@ impl Engine {
             });
         }
         Ok(quotas)
+    }
+
+    /// The pacer shared by every query of `access_key_id` to the source at `endpoint_key`.
+    fn pacer(&self, endpoint_key: &'static str, access_key_id: &str, pacing: Pacing) -> Arc<Pacer> {
+        let mut pacers = self
+            .pacers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(
+            pacers
+                .entry((endpoint_key, access_key_id.to_string()))
+                .or_insert_with(|| Arc::new(Pacer::new(pacing))),
+        )
     }
 
     /// The profile's project id for the target's region: from the config, or looked up once
@@ -349,7 +371,9 @@ impl Engine {
             failure.message = format!("looking up the project id through IAM: {}", failure.message);
             failure
         };
-        let (body, exchange) = outcome.map_err(prefix)?;
+        let (body, exchange) = outcome
+            .map_err(|failure| needs(failure, IAM_PROJECTS_PERMISSION))
+            .map_err(prefix)?;
         let id = huawei::parse_project_id(&body, &target.region).map_err(|m| {
             let mut failure = Failure::new(ErrorKind::Config, m);
             failure.request_id = errors::header_request_id(&exchange);
@@ -379,17 +403,28 @@ impl Engine {
         label: &str,
         build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {
+        self.read_json_paced(label, None, build).await
+    }
+
+    /// [`Engine::read_json`], each attempt (retries too) admitted by `pacer` when given.
+    async fn read_json_paced(
+        &self,
+        label: &str,
+        pacer: Option<&Pacer>,
+        build: impl Fn(jiff::Timestamp, &str) -> reqwest::Request,
+    ) -> Result<(Value, Exchange), Failure> {
         let attempts = self.settings.retries + 1;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = {
                 // A permit per attempt, not per query: a query waiting out a backoff holds none.
-                let _permit = self
-                    .permits
-                    .acquire()
-                    .await
-                    .map_err(|_| Failure::new(ErrorKind::Network, "shutting down"))?;
+                let permit = match pacer {
+                    Some(pacer) => pacer.admit(&self.permits).await,
+                    None => self.permits.acquire().await.ok(),
+                };
+                let _permit =
+                    permit.ok_or_else(|| Failure::new(ErrorKind::Network, "shutting down"))?;
                 let nonce = uuid::Uuid::new_v4().to_string();
                 let request = build(jiff::Timestamp::now(), &nonce);
                 self.attempt_json(request).await
@@ -516,6 +551,20 @@ impl Engine {
             }
         }
     }
+}
+
+/// The IAM action that lists a Huawei Cloud / OTC account's projects (to find a region's id).
+pub const IAM_PROJECTS_PERMISSION: &str = "iam:projects:listProjects";
+
+/// A `permission` failure says which action to grant.
+fn needs(mut failure: Failure, action: &str) -> Failure {
+    if failure.kind == ErrorKind::Permission {
+        failure.message = format!(
+            "{}; grant {action} (`headroom policy` prints the whole policy)",
+            failure.message
+        );
+    }
+    failure
 }
 
 /// `profile region service`, how `-v` lines name a query.

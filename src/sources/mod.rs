@@ -10,6 +10,13 @@
 //! Nothing here sends a request, signs one or prints: a source only turns a query into a
 //! [`Call`] and an answer into a [`Page`]; the engine (`providers`) does the rest.
 
+pub mod ecs;
+pub mod elb;
+pub mod er;
+pub mod evs;
+pub mod keyed;
+pub mod nat;
+pub mod quota_center;
 pub mod smartag;
 pub mod vpc;
 
@@ -29,6 +36,26 @@ pub enum Source {
     Vpn,
     /// Huawei Cloud / OTC VPC Endpoint quotas.
     Vpcep,
+    /// Alibaba Quota Center: the quotas of any product code.
+    QuotaCenter,
+    /// Huawei Cloud / OTC ECS tenant limits.
+    Ecs,
+    /// Huawei Cloud / OTC EVS quota sets.
+    Evs,
+    /// Huawei Cloud / OTC dedicated ELB quota usage.
+    Elb,
+    /// Huawei Cloud / OTC Enterprise Router quotas.
+    Er,
+    /// Huawei Cloud NAT Gateway quotas.
+    Nat,
+}
+
+/// At most `calls` requests in any window of `per`, per access key id, whatever the
+/// concurrency: a provider's published rate limit, with room to spare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pacing {
+    pub calls: usize,
+    pub per: std::time::Duration,
 }
 
 /// How a source's requests are addressed and signed.
@@ -78,8 +105,11 @@ pub struct Page {
 
 /// Everything headroom knows about one source. Each source file holds its own as a `const`.
 pub struct Description {
-    /// The service names it answers to in configs, `--service`, rows and threshold keys.
+    /// The service names it answers to in configs, `--service`, rows and threshold keys (for
+    /// Alibaba Quota Center, the product codes queried by default).
     pub services: &'static [&'static str],
+    /// Any other product code is a service of this source too (Alibaba Quota Center).
+    pub any_product_code: bool,
     /// The providers that offer it.
     pub providers: &'static [Provider],
     /// (provider, region) pairs where it is not offered, skipped with a note.
@@ -91,6 +121,8 @@ pub struct Description {
     pub permission: &'static str,
     /// Whether the provider's docs name that action; an unconfirmed one is flagged in the README.
     pub permission_confirmed: bool,
+    /// The provider's rate limit, kept by the engine across all queries of one access key.
+    pub pacing: Option<Pacing>,
     /// The request for one page; `page` is the token or marker the previous page gave.
     pub request: fn(&Query<'_>, page: Option<&str>) -> Call,
     /// Reads one page; `sent` is the token or marker this page was asked for.
@@ -99,7 +131,18 @@ pub struct Description {
 
 impl Source {
     /// Every source, in the order their services are listed and queried.
-    pub const ALL: [Source; 4] = [Source::Smartag, Source::Vpc, Source::Vpn, Source::Vpcep];
+    pub const ALL: [Source; 10] = [
+        Source::Smartag,
+        Source::QuotaCenter,
+        Source::Vpc,
+        Source::Vpn,
+        Source::Vpcep,
+        Source::Ecs,
+        Source::Evs,
+        Source::Elb,
+        Source::Er,
+        Source::Nat,
+    ];
 
     pub fn describe(self) -> &'static Description {
         match self {
@@ -107,15 +150,28 @@ impl Source {
             Source::Vpc => &vpc::VPC,
             Source::Vpn => &vpc::VPN,
             Source::Vpcep => &vpc::VPCEP,
+            Source::QuotaCenter => &quota_center::QUOTA_CENTER,
+            Source::Ecs => &ecs::ECS,
+            Source::Evs => &evs::EVS,
+            Source::Elb => &elb::ELB,
+            Source::Er => &er::ER,
+            Source::Nat => &nat::NAT,
         }
     }
 
-    /// The source that answers `service` for `provider`, if any.
+    /// The source that answers `service` for `provider`, if any: a named service first, then
+    /// any product code for a source that takes them.
     pub fn for_service(provider: Provider, service: &str) -> Option<Source> {
-        Source::ALL.into_iter().find(|source| {
-            let description = source.describe();
-            description.providers.contains(&provider) && description.services.contains(&service)
-        })
+        let offered = |source: &Source| source.describe().providers.contains(&provider);
+        Source::ALL
+            .into_iter()
+            .filter(offered)
+            .find(|source| source.describe().services.contains(&service))
+            .or_else(|| {
+                Source::ALL.into_iter().filter(offered).find(|source| {
+                    source.describe().any_product_code && quota_center::is_product_code(service)
+                })
+            })
     }
 
     /// Whether `provider` offers this source in `region`.
@@ -242,14 +298,35 @@ mod tests {
 
     #[test]
     fn defaults_and_keys_per_provider() {
-        assert_eq!(default_services(Provider::Alibaba), ["smartag"]);
-        assert_eq!(default_services(Provider::Otc), ["vpc", "vpn", "vpcep"]);
+        let alibaba = default_services(Provider::Alibaba);
+        assert_eq!(alibaba[0], "smartag");
+        assert_eq!(&alibaba[1..], quota_center::PRODUCT_CODES);
+        assert_eq!(
+            default_services(Provider::Huaweicloud),
+            ["vpc", "vpn", "vpcep", "ecs", "evs", "elb", "er", "nat"]
+        );
+        assert_eq!(
+            default_services(Provider::Otc),
+            ["vpc", "vpn", "vpcep", "ecs", "evs", "elb", "er"]
+        );
         assert_eq!(
             endpoint_keys(Provider::Huaweicloud),
-            ["vpc", "vpn", "vpcep", "iam"]
+            [
+                "vpc", "vpn", "vpcep", "ecs", "evs", "elb", "er", "nat", "iam"
+            ]
         );
-        assert_eq!(endpoint_keys(Provider::Alibaba), ["smartag"]);
-        assert_eq!(Source::for_service(Provider::Alibaba, "vpc"), None);
+        assert_eq!(endpoint_keys(Provider::Alibaba), ["smartag", "quotas"]);
+        assert_eq!(
+            Source::for_service(Provider::Alibaba, "vpc"),
+            Some(Source::QuotaCenter)
+        );
+        assert_eq!(
+            Source::for_service(Provider::Alibaba, "mysql"),
+            Some(Source::QuotaCenter)
+        );
+        assert_eq!(Source::for_service(Provider::Alibaba, "Bad Code"), None);
+        assert_eq!(Source::for_service(Provider::Otc, "nat"), None);
+        assert_eq!(Source::for_service(Provider::Otc, "mysql"), None);
         assert_eq!(Source::for_service(Provider::Otc, "vpn"), Some(Source::Vpn));
     }
 
@@ -280,7 +357,17 @@ mod tests {
             huawei_endpoint(Provider::Otc, "iam", "eu-ch2"),
             "https://iam-pub.eu-ch2.sc.otc.t-systems.com"
         );
+        assert_eq!(
+            at(Source::QuotaCenter, Provider::Alibaba, "cn-hongkong"),
+            "https://quotas.aliyuncs.com/"
+        );
+        assert_eq!(
+            at(Source::Er, Provider::Otc, "eu-nl"),
+            "https://er.eu-nl.otc.t-systems.com"
+        );
         assert!(!Source::Vpn.offered_in(Provider::Otc, "eu-ch2"));
+        assert!(!Source::Elb.offered_in(Provider::Otc, "eu-ch2"));
+        assert!(!Source::Er.offered_in(Provider::Otc, "eu-ch2"));
         assert!(Source::Vpn.offered_in(Provider::Huaweicloud, "eu-ch2"));
     }
 }

@@ -11,12 +11,14 @@ pub const VERSION: &str = "2018-03-13";
 
 pub const SMARTAG: Description = Description {
     services: &["smartag"],
+    any_product_code: false,
     providers: &[Provider::Alibaba],
     not_offered: &[],
     endpoint_key: "smartag",
     protocol: Protocol::AlibabaRpc { regional: true },
     permission: "smartag:GetCloudConnectNetworkUseLimit",
     permission_confirmed: true,
+    pacing: None,
     request,
     parse,
 };

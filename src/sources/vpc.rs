@@ -12,12 +12,14 @@ const HUAWEI_AND_OTC: &[Provider] = &[Provider::Huaweicloud, Provider::Otc];
 /// `GET /v1/{project_id}/quotas`.
 pub const VPC: Description = Description {
     services: &["vpc"],
+    any_product_code: false,
     providers: HUAWEI_AND_OTC,
     not_offered: &[],
     endpoint_key: "vpc",
     protocol: Protocol::HuaweiProject,
     permission: "vpc:quotas:list",
     permission_confirmed: false,
+    pacing: None,
     request: v1_quotas,
     parse,
 };
@@ -25,12 +27,14 @@ pub const VPC: Description = Description {
 /// `GET /v5/{project_id}/vpn/quotas`. OTC's Swiss cloud has no VPN v5 API.
 pub const VPN: Description = Description {
     services: &["vpn"],
+    any_product_code: false,
     providers: HUAWEI_AND_OTC,
     not_offered: &[(Provider::Otc, "eu-ch2")],
     endpoint_key: "vpn",
     protocol: Protocol::HuaweiProject,
     permission: "vpn:quotas:list",
     permission_confirmed: false,
+    pacing: None,
     request: v5_vpn_quotas,
     parse,
 };
@@ -38,12 +42,14 @@ pub const VPN: Description = Description {
 /// `GET /v1/{project_id}/quotas` on the VPC Endpoint host.
 pub const VPCEP: Description = Description {
     services: &["vpcep"],
+    any_product_code: false,
     providers: HUAWEI_AND_OTC,
     not_offered: &[],
     endpoint_key: "vpcep",
     protocol: Protocol::HuaweiProject,
     permission: "vpcep:quotas:get",
     permission_confirmed: false,
+    pacing: None,
     request: v1_quotas,
     parse,
 };

@@ -130,21 +130,21 @@ impl World {
 
     pub fn ali_profile(&self, name: &str) -> String {
         format!(
-            "  {name}:\n    provider: alibaba\n    region: cn-shanghai\n    access_key_id: {ALI_KEY}\n    access_key_secret: ${{ALI_SECRET}}\n    endpoints:\n      smartag: {}\n",
+            "  {name}:\n    provider: alibaba\n    region: cn-shanghai\n    services: [smartag]\n    access_key_id: {ALI_KEY}\n    access_key_secret: ${{ALI_SECRET}}\n    endpoints:\n      smartag: {}\n",
             self.url(Service::Smartag)
         )
     }
 
     pub fn hw_profile(&self, name: &str) -> String {
         format!(
-            "  {name}:\n    provider: huaweicloud\n    region: cn-north-4\n    project_id: {HW_PROJECT}\n    access_key: {HW_KEY}\n    secret_key: ${{HW_SECRET}}\n{}",
+            "  {name}:\n    provider: huaweicloud\n    region: cn-north-4\n    services: [vpc, vpn, vpcep]\n    project_id: {HW_PROJECT}\n    access_key: {HW_KEY}\n    secret_key: ${{HW_SECRET}}\n{}",
             self.huawei_endpoints()
         )
     }
 
     pub fn otc_profile(&self, name: &str) -> String {
         format!(
-            "  {name}:\n    provider: otc\n    region: eu-de\n    access_key: {OTC_KEY}\n    secret_key: ${{OTC_SECRET}}\n{}",
+            "  {name}:\n    provider: otc\n    region: eu-de\n    services: [vpc, vpn, vpcep]\n    access_key: {OTC_KEY}\n    secret_key: ${{OTC_SECRET}}\n{}",
             self.huawei_endpoints()
         )
     }
