@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Query every profile''s quotas and print usage against limits (the default command)')
             [CompletionResult]::new('create-ccn', 'create-ccn', [CompletionResultType]::ParameterValue, 'Create a Cloud Connect Network (Alibaba) only when the quota has room for one more')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the configured profiles and where their credentials come from (never a secret)')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Print the least-privilege RAM / IAM policy that lets headroom read the selected services')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write or locate the config file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1')
@@ -115,6 +116,25 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
         'headroom;profiles' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'headroom;policy' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output: the documents as text, or one JSON object keyed by provider')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output: the documents as text, or one JSON object keyed by provider')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
+            [CompletionResult]::new('--with-create', '--with-create', [CompletionResultType]::ParameterName, 'Add what `create-ccn` needs (create and list Cloud Connect Networks)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
@@ -201,6 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, '`check` against the simulated cloud (the default)')
             [CompletionResult]::new('create-ccn', 'create-ccn', [CompletionResultType]::ParameterValue, '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'The simulated cloud''s profiles')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The least-privilege policy for the simulated cloud''s profiles')
             break
         }
         'headroom;demo;check' {
@@ -260,6 +281,25 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
         'headroom;demo;profiles' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'headroom;demo;policy' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output: the documents as text, or one JSON object keyed by provider')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output: the documents as text, or one JSON object keyed by provider')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
+            [CompletionResult]::new('--with-create', '--with-create', [CompletionResultType]::ParameterName, 'Add what `create-ccn` needs (create and list Cloud Connect Networks)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')

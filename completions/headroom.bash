@@ -31,6 +31,9 @@ _headroom() {
             headroom,demo)
                 cmd="headroom__subcmd__demo"
                 ;;
+            headroom,policy)
+                cmd="headroom__subcmd__policy"
+                ;;
             headroom,profiles)
                 cmd="headroom__subcmd__profiles"
                 ;;
@@ -46,6 +49,9 @@ _headroom() {
             headroom__subcmd__demo,create-ccn)
                 cmd="headroom__subcmd__demo__subcmd__create__subcmd__ccn"
                 ;;
+            headroom__subcmd__demo,policy)
+                cmd="headroom__subcmd__demo__subcmd__policy"
+                ;;
             headroom__subcmd__demo,profiles)
                 cmd="headroom__subcmd__demo__subcmd__profiles"
                 ;;
@@ -56,7 +62,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles config completions demo"
+            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,7 +404,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,6 +657,56 @@ _headroom() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        headroom__subcmd__demo__subcmd__policy)
+            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         headroom__subcmd__demo__subcmd__profiles)
             opts="-q -v -h --config --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -658,6 +714,56 @@ _headroom() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__policy)
+            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -56,6 +56,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -s V -l version -d 'Prin
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "check" -d 'Query every profile\'s quotas and print usage against limits (the default command)'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "create-ccn" -d 'Create a Cloud Connect Network (Alibaba) only when the quota has room for one more'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "profiles" -d 'List the configured profiles and where their credentials come from (never a secret)'
+complete -c headroom -n "__fish_headroom_needs_command" -f -a "policy" -d 'Print the least-privilege RAM / IAM policy that lets headroom read the selected services'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "config" -d 'Write or locate the config file'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "demo" -d 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
@@ -114,6 +115,19 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s o -l output -d 'Output: the documents as text, or one JSON object keyed by provider' -r -f -a "text\t''
+json\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l with-create -d 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
@@ -145,37 +159,38 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''
 csv\t''
 prometheus\t''
 nagios\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l output-file -d 'Write the output to this file atomically (temporary file, then rename)' -r -F
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l warn -d 'Warning threshold in percent of the limit (overrides the config)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l output-file -d 'Write the output to this file atomically (temporary file, then rename)' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l warn -d 'Warning threshold in percent of the limit (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l concurrency -d 'Requests in flight at once, all profiles together' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l concurrency -d 'Requests in flight at once, all profiles together' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -l problems -d 'Only rows that are not ok, and failed queries'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -f -a "check" -d '`check` against the simulated cloud (the default)'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -f -a "create-ccn" -d '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles" -f -a "profiles" -d 'The simulated cloud\'s profiles'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l problems -d 'Only rows that are not ok, and failed queries'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "check" -d '`check` against the simulated cloud (the default)'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "create-ccn" -d '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "profiles" -d 'The simulated cloud\'s profiles'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "policy" -d 'The least-privilege policy for the simulated cloud\'s profiles'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
@@ -231,3 +246,16 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s o -l output -d 'Output: the documents as text, or one JSON object keyed by provider' -r -f -a "text\t''
+json\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l with-create -d 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s h -l help -d 'Print help'

@@ -66,6 +66,8 @@ pub enum Command {
     CreateCcn(CreateCcnArgs),
     /// List the configured profiles and where their credentials come from (never a secret)
     Profiles,
+    /// Print the least-privilege RAM / IAM policy that lets headroom read the selected services
+    Policy(PolicyArgs),
     /// Write or locate the config file
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -98,6 +100,8 @@ pub enum DemoCommand {
     CreateCcn(CreateCcnArgs),
     /// The simulated cloud's profiles
     Profiles,
+    /// The least-privilege policy for the simulated cloud's profiles
+    Policy(PolicyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +176,34 @@ pub struct CheckArgs {
     /// Requests in flight at once, all profiles together
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// Only this profile (repeatable) [default: all]
+    #[arg(short, long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Only profiles of this provider (repeatable): alibaba, huaweicloud, otc
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+
+    #[arg(short, long = "service", value_name = "NAME", help = crate::sources::service_help())]
+    pub services: Vec<String>,
+
+    /// Add what `create-ccn` needs (create and list Cloud Connect Networks)
+    #[arg(long)]
+    pub with_create: bool,
+
+    /// Output: the documents as text, or one JSON object keyed by provider
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<PolicyFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod http;
 pub mod log;
 pub mod output;
 pub mod output_file;
+pub mod policy;
 pub mod printer;
 pub mod progress;
 pub mod providers;
@@ -81,6 +82,9 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
             commands::config_cmd::init(printer, config_flag, &ProcessEnv, *force)
         }
         Some(Command::Demo(args)) => block_on(commands::demo::run(printer, args)),
+        Some(Command::Policy(args)) => {
+            commands::policy::run(printer, args, &load_config(global, printer)?)
+        }
         Some(Command::Profiles) => commands::profiles::run(printer, &load_config(global, printer)?),
         Some(Command::CreateCcn(args)) => {
             let config = load_config(global, printer)?;

@@ -310,10 +310,13 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                             request_id: None,
                         });
                     } else {
-                        plan.notes.push(format!(
-                            "{}: skipping {service} in {region} ({message})",
-                            profile.name
-                        ));
+                        // A default service a region lacks is no news: said at `-v` only.
+                        crate::log::log(1, || {
+                            format!(
+                                "{}: skipping {service} in {region} ({message})",
+                                profile.name
+                            )
+                        });
                     }
                     continue;
                 }
@@ -332,7 +335,7 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
 /// Whether `--service name` selects a query of `profile`: one of its services, or, when the
 /// profile does not list its services, any service its provider offers (an Alibaba product
 /// code that is not a default one).
-fn queries(profile: &Profile, name: &str) -> bool {
+pub fn queries(profile: &Profile, name: &str) -> bool {
     profile.services.iter().any(|s| s == name)
         || (!profile.services_explicit && Source::for_service(profile.provider, name).is_some())
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::cli::{DemoArgs, DemoCommand};
-use crate::commands::{AppError, CommandResult, check, create_ccn, profiles};
+use crate::commands::{AppError, CommandResult, check, create_ccn, policy, profiles};
 use crate::config::ProcessEnv;
 use crate::fake::{FakeCloud, demo_config_yaml};
 use crate::printer::Printer;
@@ -35,5 +35,6 @@ pub async fn run(printer: &Printer, args: &DemoArgs) -> CommandResult {
             create_ccn::run(printer, create_args, &config).await
         }
         Some(DemoCommand::Profiles) => profiles::run(printer, &config),
+        Some(DemoCommand::Policy(policy_args)) => policy::run(printer, policy_args, &config),
     }
 }

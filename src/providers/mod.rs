@@ -419,12 +419,21 @@ impl Engine {
             attempt += 1;
             let result = {
                 // A permit per attempt, not per query: a query waiting out a backoff holds none.
-                let permit = match pacer {
-                    Some(pacer) => pacer.admit(&self.permits).await,
-                    None => self.permits.acquire().await.ok(),
+                // A paced request also holds its place in the window until its answer is in.
+                let admitted = match pacer {
+                    Some(pacer) => pacer
+                        .admit(&self.permits)
+                        .await
+                        .map(|(permit, ticket)| (permit, Some(ticket))),
+                    None => self
+                        .permits
+                        .acquire()
+                        .await
+                        .ok()
+                        .map(|permit| (permit, None)),
                 };
-                let _permit =
-                    permit.ok_or_else(|| Failure::new(ErrorKind::Network, "shutting down"))?;
+                let _admitted =
+                    admitted.ok_or_else(|| Failure::new(ErrorKind::Network, "shutting down"))?;
                 let nonce = uuid::Uuid::new_v4().to_string();
                 let request = build(jiff::Timestamp::now(), &nonce);
                 self.attempt_json(request).await

@@ -14,5 +14,6 @@ mod hostile;
 mod outputs;
 mod readme;
 mod secrets;
+mod sources;
 mod tls;
 mod validation;

@@ -1,0 +1,86 @@
+//! `headroom policy`: the least-privilege RAM / IAM policy for the selected profiles and
+//! services, per provider, ready to paste.
+
+use crate::cli::{PolicyArgs, PolicyFormat};
+use crate::commands::{AppError, CommandResult, check};
+use crate::config::{self, Config, Profile};
+use crate::exit::ExitCode;
+use crate::printer::Printer;
+use crate::quota::Provider;
+
+pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResult {
+    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    for wanted in &args.profiles {
+        if !names.contains(&wanted.as_str()) {
+            return Err(AppError::usage_hint(
+                format!("unknown profile {}", config::quoted(wanted)),
+                config::did_you_mean(wanted, &names).map_or_else(
+                    || format!("known profiles: {}", names.join(", ")),
+                    |n| format!("did you mean `{n}`?"),
+                ),
+            ));
+        }
+    }
+    let mut providers = Vec::new();
+    for wanted in &args.providers {
+        match Provider::ALL.iter().find(|p| p.as_str() == wanted) {
+            Some(provider) => providers.push(*provider),
+            None => {
+                return Err(AppError::usage_hint(
+                    format!("--provider: unknown provider {}", config::quoted(wanted)),
+                    "providers are alibaba, huaweicloud and otc",
+                ));
+            }
+        }
+    }
+    let selected: Vec<&Profile> = config
+        .profiles
+        .iter()
+        .filter(|p| args.profiles.is_empty() || args.profiles.contains(&p.name))
+        .filter(|p| providers.is_empty() || providers.contains(&p.provider))
+        .collect();
+    if selected.is_empty() {
+        return Err(AppError::usage(
+            "no profile matches --profile/--provider; `headroom profiles` lists them",
+        ));
+    }
+    let services_of = |profile: &Profile| -> Vec<String> {
+        if args.services.is_empty() {
+            profile.services.clone()
+        } else {
+            args.services
+                .iter()
+                .filter(|s| check::queries(profile, s))
+                .cloned()
+                .collect()
+        }
+    };
+    let chosen: Vec<(&Profile, Vec<String>)> = selected
+        .into_iter()
+        .map(|profile| (profile, services_of(profile)))
+        .filter(|(_, services)| !services.is_empty() || args.with_create)
+        .collect();
+    if chosen.is_empty() {
+        return Err(AppError::usage(
+            "--service matches no service of the selected profiles; `headroom profiles` lists them",
+        ));
+    }
+    let profiles: Vec<&Profile> = chosen.iter().map(|(profile, _)| *profile).collect();
+    let policies = crate::policy::policies(
+        &profiles,
+        |profile| {
+            chosen
+                .iter()
+                .find(|(p, _)| p.name == profile.name)
+                .map(|(_, services)| services.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        },
+        args.with_create,
+    );
+    let text = match args.output.unwrap_or(PolicyFormat::Text) {
+        PolicyFormat::Text => crate::policy::text(&policies),
+        PolicyFormat::Json => crate::policy::json(&policies),
+    };
+    printer.data(text.as_bytes())?;
+    Ok(ExitCode::Ok)
+}
