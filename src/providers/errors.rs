@@ -296,9 +296,16 @@ pub fn failure_from_status(exchange: &Exchange) -> Failure {
 /// The kind of SPEC §4.1 and whether a read may be retried (SPEC §6).
 pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorKind, bool) {
     let code = code.unwrap_or("");
+    // Huawei's own FAQs print the gateway's throttling code as `APIG.0308` as well; Quota
+    // Center says `ACQUIRE.LOCK.FAIL` ("the request is too frequent").
     let throttled = status == 429
         || code.starts_with("Throttling")
-        || matches!(code, "APIGW.0308" | "VPN.0429" | "IAM.0012");
+        || matches!(
+            code,
+            "APIGW.0308" | "APIG.0308" | "VPN.0429" | "IAM.0012" | "ACQUIRE.LOCK.FAIL"
+        );
+    // A RAM denial may come with HTTP 400; which code Quota Center sends is not documented.
+    let denied = code.starts_with("Forbidden") || code == "RAM.PERMISSION.DENIED";
     let retryable = throttled
         || (500..600).contains(&status)
         || matches!(code, "ServiceUnavailable" | "EndPoint.0001");
@@ -306,7 +313,7 @@ pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorK
         ErrorKind::Auth
     } else if throttled {
         ErrorKind::Throttled
-    } else if status == 403 {
+    } else if status == 403 || denied {
         ErrorKind::Permission
     } else if status == 404 {
         ErrorKind::NotFound
@@ -527,6 +534,37 @@ mod tests {
         assert!(!retry(400, Some("SignatureDoesNotMatch")));
         assert!(!retry(403, Some("Forbidden")));
         assert!(!retry(404, None));
+    }
+
+    #[test]
+    fn throttling_and_denial_codes_of_every_source() {
+        for code in [
+            "APIGW.0308",
+            "APIG.0308",
+            "Throttling.User",
+            "ACQUIRE.LOCK.FAIL",
+        ] {
+            assert_eq!(
+                classify(400, Some(code), true),
+                (ErrorKind::Throttled, true),
+                "{code}"
+            );
+        }
+        for code in ["Forbidden.RAM", "RAM.PERMISSION.DENIED"] {
+            assert_eq!(
+                classify(400, Some(code), true),
+                (ErrorKind::Permission, false),
+                "{code}"
+            );
+        }
+        let body = br#"{"badRequest":{"message":"invalid tenant id!","code":"EVS.0001"}}"#;
+        let parsed = parse_error_body(body).unwrap();
+        assert_eq!(parsed.code.as_deref(), Some("EVS.0001"));
+        let body = br#"{"error":{"message":"Policy doesn't allow it","code":"Ecs.0103"}}"#;
+        assert_eq!(
+            parse_error_body(body).unwrap().code.as_deref(),
+            Some("Ecs.0103")
+        );
     }
 
     #[test]

@@ -489,3 +489,141 @@ fn policy_prints_one_document_per_provider() {
     assert_eq!(code(&output), 3);
     assert!(world.fake.requests().is_empty(), "policy sends nothing");
 }
+
+/// Both clouds' new sources in one config: Alibaba Quota Center `vpc` and Huawei ECS, EVS,
+/// ELB, ER and NAT.
+fn both_clouds() -> (World, std::path::PathBuf) {
+    let mut cloud = FakeCloud::default();
+    let mut ali = Account::alibaba(ALI_KEY, ALI_SECRET);
+    ali.quota_center = vec![(
+        "vpc".into(),
+        qc_item(
+            "vpc_quota_instances_num",
+            json!(4),
+            json!(10),
+            "cn-shanghai",
+        ),
+    )];
+    cloud.accounts.push(ali);
+    let mut hw = Account::huawei(HW_KEY, HW_SECRET);
+    hw.projects = vec![("cn-north-4".into(), HW_PROJECT.into())];
+    hw.ecs_limits = vec![(
+        "cn-north-4".into(),
+        json!({"maxTotalInstances": 10, "totalInstancesUsed": 1, "maxTotalCores": 20,
+               "totalCoresUsed": 2, "maxTotalRAMSize": 4096, "totalRAMUsed": 1024,
+               "maxServerGroups": 10, "totalServerGroupsUsed": 0}),
+    )];
+    hw.evs_quota_sets = vec![(
+        "cn-north-4".into(),
+        json!({"volumes": {"in_use": 1, "limit": 20, "reserved": 0}}),
+    )];
+    hw.quotas = vec![
+        (
+            "cn-north-4".into(),
+            Service::Elb,
+            vec![json!({"quota_key": "listener", "used": 1, "quota_limit": 50, "unit": "count"})],
+        ),
+        (
+            "cn-north-4".into(),
+            Service::Er,
+            vec![json!({"quota_key": "er_instance", "used": 1, "quota_limit": 5, "unit": "count"})],
+        ),
+        (
+            "cn-north-4".into(),
+            Service::Nat,
+            vec![json!({"type": "nat_gateway", "used": 1, "quota": 20})],
+        ),
+    ];
+    cloud.accounts.push(hw);
+    let world = World::new(cloud);
+    let text = format!(
+        "profiles:\n  ali:\n    provider: alibaba\n    region: cn-shanghai\n    services: [vpc]\n    access_key_id: {ALI_KEY}\n    access_key_secret: ${{ALI_SECRET}}\n    endpoints:\n      quotas: {}\n  hw:\n    provider: huaweicloud\n    region: cn-north-4\n    project_id: {HW_PROJECT}\n    services: [ecs, evs, elb, er, nat]\n    access_key: {HW_KEY}\n    secret_key: ${{HW_SECRET}}\n    endpoints:\n      ecs: {}\n      evs: {}\n      elb: {}\n      er: {}\n      nat: {}\n",
+        world.url(Service::Quotas),
+        world.url(Service::Ecs),
+        world.url(Service::Evs),
+        world.url(Service::Elb),
+        world.url(Service::Er),
+        world.url(Service::Nat),
+    );
+    let config = world.write_config(&text);
+    (world, config)
+}
+
+#[test]
+fn a_broken_answer_fails_only_its_own_source() {
+    let sources = [
+        (Service::Quotas, "vpc"),
+        (Service::Ecs, "ecs"),
+        (Service::Evs, "evs"),
+        (Service::Elb, "elb"),
+        (Service::Er, "er"),
+        (Service::Nat, "nat"),
+    ];
+    for (fault_name, fault) in [
+        ("truncated", FaultKind::TruncatedBody),
+        ("html", FaultKind::Html502),
+        ("not json", FaultKind::MalformedJson),
+    ] {
+        for (service, name) in sources {
+            let (world, config) = both_clouds();
+            world.fake.add_fault(Fault::always(service, fault.clone()));
+            let output = run_with(&world, &config, &["-o", "json", "--retries", "0"]);
+            assert_eq!(code(&output), 3, "{fault_name} {name}");
+            let doc = json(&output);
+            let errors = doc["errors"].as_array().unwrap();
+            assert_eq!(errors.len(), 1, "{fault_name} {name}: {errors:?}");
+            assert_eq!(errors[0]["service"], name, "{fault_name}");
+            assert_eq!(errors[0]["kind"], "bad_response", "{fault_name} {name}");
+            let services: Vec<&str> = doc["quotas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["service"].as_str().unwrap())
+                .collect();
+            for (_, other) in sources.iter().filter(|(_, other)| *other != name) {
+                assert!(
+                    services.contains(other),
+                    "{fault_name} {name}: {other} answers"
+                );
+            }
+            assert!(!services.contains(&name));
+        }
+    }
+}
+
+#[test]
+fn throttling_in_each_source_shape_is_retried() {
+    let throttles = [
+        (
+            Service::Quotas,
+            400,
+            r#"{"RequestId":"r","HostId":"quotas.aliyuncs.com","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
+        ),
+        (
+            Service::Ecs,
+            429,
+            r#"{"error_code":"APIG.0308","error_msg":"The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second","request_id":"r"}"#,
+        ),
+        (
+            Service::Er,
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached","request_id":"r"}"#,
+        ),
+    ];
+    for (service, status, body) in throttles {
+        let (world, config) = both_clouds();
+        world.fake.add_fault(Fault::times(
+            service,
+            1,
+            FaultKind::Respond {
+                status,
+                headers: vec![("Retry-After".into(), "0".into())],
+                body: body.into(),
+            },
+        ));
+        let output = run_with(&world, &config, &["-o", "json"]);
+        assert_eq!(code(&output), 0, "{service:?}: {}", stderr(&output));
+        // Quota Center 1, ECS 4, EVS, ELB, ER and NAT 1 each.
+        assert_eq!(json(&output)["quotas"].as_array().unwrap().len(), 9);
+    }
+}
