@@ -63,6 +63,7 @@ fn main() {
         Some("--measure") => return measure_child(&args[1..]),
         Some("--case") => return one_case(&args[1..]),
         Some("--serve") => return serve(&args[1..]),
+        Some("--quota-center") => return quota_center(&args[1..]),
         _ => {}
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -76,6 +77,8 @@ fn main() {
     say(&machine());
     say("");
     wall_times(&bench, quick);
+    say("");
+    quota_center_fleet(QC_ACCOUNTS, LATENCY, 5);
     say("");
     startup(&bench);
     say("");
@@ -217,6 +220,7 @@ impl Bench {
             let smartag = fake.url(Service::Smartag);
             text.push_str(&format!(
                 "  ali-{unit:04}:\n    provider: alibaba\n    region: cn-shanghai\n    \
+                 services: [smartag]\n    \
                  access_key_id: {}\n    access_key_secret: ${{BENCH_ALI_SECRET}}\n    \
                  endpoints: {{ smartag: {smartag} }}\n",
                 ali_key(unit)
@@ -233,6 +237,7 @@ impl Bench {
             };
             text.push_str(&format!(
                 "  {provider}-{unit:04}:\n    provider: {provider}\n    region: {}\n{project}    \
+                 services: [vpc, vpn, vpcep]\n    \
                  access_key: {}\n    secret_key: ${{BENCH_HW_SECRET}}\n    \
                  endpoints: {huawei_endpoints}\n",
                 hw_region(unit),
@@ -834,6 +839,124 @@ fn machine() -> String {
 
 /// A few seconds: one check of one unit at L = 0 and the local cost of 1,000 rows, so that
 /// `cargo test --benches` proves the benchmark still works without running it.
+// ---------------------------------------------------------------------------------------------
+// 1b. Alibaba Quota Center: a fleet kept to the rate limit
+
+/// Accounts of the Quota Center case: 20 accounts x 2 regions x 13 product codes.
+const QC_ACCOUNTS: usize = 20;
+const QC_REGIONS: [&str; 2] = ["cn-shanghai", "cn-hongkong"];
+/// Requests a key may have in flight or answered within the last second (headroom's pacing).
+const QC_PACE: usize = 10;
+
+/// `--quota-center ACCOUNTS LATENCY_MS [RUNS]`: the Quota Center case alone.
+fn quota_center(args: &[String]) {
+    let arg = |i: usize, default: u64| {
+        args.get(i).map_or(default, |a| {
+            a.parse()
+                .expect("--quota-center ACCOUNTS LATENCY_MS [RUNS]")
+        })
+    };
+    quota_center_fleet(
+        arg(0, QC_ACCOUNTS as u64) as usize,
+        Duration::from_millis(arg(1, 100)),
+        arg(2, 5) as usize,
+    );
+}
+
+/// Every account queries 2 regions x 13 products, one page each, from its own access key.
+/// Quota Center allows 15 calls a second per account and headroom sends at most 10 in any
+/// second, counting each call until a second after its answer: with 26 calls a key, that is
+/// three rounds of at most 10, so the wall time can be no less than 2 x (1 s + L) + L. It must
+/// come close to that, and the fake must never have seen more than 10 calls of one key in a
+/// second.
+fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
+    let products = headroom::sources::quota_center::PRODUCT_CODES;
+    let calls = QC_REGIONS.len() * products.len();
+    let mut fleet = Vec::new();
+    for account in 0..accounts {
+        let mut ali = Account::alibaba(&ali_key(account), ALI_SECRET);
+        for region in QC_REGIONS {
+            for product in products {
+                ali.quota_center.push((
+                    (*product).to_string(),
+                    json!({"QuotaActionCode": format!("{product}_quota_instances_num"),
+                           "QuotaName": "instances", "TotalQuota": 50, "TotalUsage": 7,
+                           "Consumable": true, "QuotaType": "normal", "GlobalQuota": false,
+                           "Dimensions": {"regionId": region}}),
+                ));
+            }
+        }
+        fleet.push(ali);
+    }
+    let fake = FakeCloud {
+        accounts: fleet,
+        latency,
+        faults: Vec::new(),
+    }
+    .spawn()
+    .expect("start the fake cloud");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("profiles:\n");
+    for account in 0..accounts {
+        text.push_str(&format!(
+            "  ali-{account:04}:\n    provider: alibaba\n    regions: [{}]\n    services: [{}]\n    \
+             access_key_id: {}\n    access_key_secret: ${{BENCH_ALI_SECRET}}\n    \
+             endpoints: {{ quotas: {} }}\n",
+            QC_REGIONS.join(", "),
+            products.join(", "),
+            ali_key(account),
+            fake.url(Service::Quotas)
+        ));
+    }
+    let config = dir.path().join("quota-center.yaml");
+    std::fs::write(&config, text).expect("write the config");
+    let rounds = calls.div_ceil(QC_PACE) as u32;
+    let limit = (Duration::from_secs(1) + latency) * (rounds - 1) + latency;
+    let mut walls = Vec::new();
+    let mut busiest = 0;
+    for _ in 0..runs {
+        fake.clear_requests();
+        let started = Instant::now();
+        let output = Command::new(HEADROOM)
+            .arg("--config")
+            .arg(&config)
+            .args(["check", "-o", "json"])
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("BENCH_ALI_SECRET", ALI_SECRET)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run headroom");
+        walls.push(started.elapsed());
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let requests = fake.requests();
+        assert_eq!(requests.len(), accounts * calls, "one call per query");
+        assert!(requests.iter().all(|r| r.signature_valid), "a bad signature");
+        for account in 0..accounts {
+            busiest = busiest.max(fake.busiest_second(Service::Quotas, &ali_key(account)));
+        }
+    }
+    walls.sort();
+    let median = walls[walls.len() / 2];
+    say(&format!(
+        "1b. Alibaba Quota Center: {accounts} accounts x {} regions x {} products = {} calls, every answer after L = {} ms",
+        QC_REGIONS.len(),
+        products.len(),
+        accounts * calls,
+        latency.as_millis()
+    ));
+    say(&format!(
+        "   pacing limit = 2 x (1 s + L) + L = {:.0} ms; wall (median of {runs}) {:.0} ms = {:.2} x the limit; \
+         fastest {:.0} ms ({}); busiest second of any key: {busiest} calls (at most {QC_PACE}: {})",
+        ms(limit),
+        ms(median),
+        median.as_secs_f64() / limit.as_secs_f64(),
+        ms(walls[0]),
+        if walls[0] >= limit { "never faster than the pacing allows" } else { "FASTER than the pacing allows" },
+        if busiest <= QC_PACE { "met" } else { "MISSED" },
+    ));
+}
+
 fn smoke() {
     let bench = Bench::new(1, 1);
     bench.set_latency(Duration::ZERO);
