@@ -295,9 +295,9 @@ pub fn failure_from_status(exchange: &Exchange) -> Failure {
     }
 }
 
-/// The error kind (docs/exit-codes-and-errors.md) and whether a read may be retried: throttling
-/// (429, `Throttling*`, `APIGW.0308`, `VPN.0429`, `IAM.0012`), any 5xx, `ServiceUnavailable` and
-/// `EndPoint.0001` are passing; a refusal of the credentials or the request is not.
+/// The error kind (docs/exit-codes-and-errors.md lists the codes of each) and whether a read may
+/// be retried: throttling, any 5xx and the providers' "service unavailable" codes are passing; a
+/// refusal of the credentials or of the request is not.
 pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorKind, bool) {
     let code = code.unwrap_or("");
     let throttled = status == 429
