@@ -1,4 +1,6 @@
-//! headroom's benchmark (issue 6, SPEC §7). Run it with
+//! headroom's benchmark: does `check` take about as long as its slowest round of answers (not
+//! their sum), start in a few milliseconds and stay small as profiles grow? The figures are
+//! in the README's Performance section. Run it with
 //!
 //! ```sh
 //! cargo bench --bench perf              # everything, about three minutes
@@ -50,7 +52,8 @@ use serde_json::{Value, json};
 
 const HEADROOM: &str = env!("CARGO_BIN_EXE_headroom");
 const LATENCY: Duration = Duration::from_millis(100);
-/// SPEC §3: `defaults.concurrency`.
+/// headroom's own default for `defaults.concurrency` (`src/config`, `config.example.yaml`), so
+/// that the "default" rows measure what a user gets without setting it.
 const DEFAULT_CONCURRENCY: usize = 64;
 /// Fake clouds, each on its own thread: see [`Bench`].
 const DEFAULT_FAKES: usize = 1;
@@ -455,7 +458,9 @@ impl Case {
         self.latency * rounds as u32
     }
 
-    /// The issue's target: 1.2 x limit + 50 ms.
+    /// What a run must stay within: 1.2 x limit + 50 ms. Querying in parallel should cost about
+    /// one answer per round of C requests; the 20% and 50 ms leave room for start-up, opening
+    /// connections and rendering on a shared 2-core machine.
     fn target(&self) -> Duration {
         self.limit().mul_f64(1.2) + Duration::from_millis(50)
     }

@@ -94,7 +94,7 @@ impl Printer {
 }
 
 /// `always`/`never` as asked; `auto` when stdout is a terminal and NO_COLOR is unset or empty
-/// (https://no-color.org).
+/// (<https://no-color.org>).
 pub fn color_wanted(choice: ColorChoice, stdout_is_terminal: bool, no_color: bool) -> bool {
     match choice {
         ColorChoice::Always => true,

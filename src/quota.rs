@@ -278,7 +278,9 @@ impl QuotaRow {
     }
 }
 
-/// Why a query failed, in the categories of SPEC §4.1.
+/// Why a query failed: `errors[].kind` of the JSON document, the `[kind]` of an error line.
+/// Monitoring and scripts match on these names, so they never change
+/// (docs/exit-codes-and-errors.md says what each covers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {

@@ -1,5 +1,6 @@
 //! Replays every request-signing vector made by the providers' official SDKs
-//! (`tests/fixtures/`, copied from `shared/vectors/`) through headroom's signers.
+//! (`tests/fixtures/`, recorded by running the SDKs with the clock and the nonce pinned; see
+//! `tests/fixtures/README.md`) through headroom's signers.
 
 use headroom::sign::{alibaba, huawei};
 use serde_json::Value;

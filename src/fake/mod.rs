@@ -746,7 +746,8 @@ impl FakeHandle {
     }
 }
 
-/// A headroom config (SPEC §3) for the demo accounts, every endpoint pointing at `handle`.
+/// A headroom config file (the format of `config.example.yaml`) for the demo accounts, every
+/// endpoint pointing at `handle`.
 pub fn demo_config_yaml(handle: &FakeHandle) -> String {
     world::demo_config_yaml(handle)
 }

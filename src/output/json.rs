@@ -1,5 +1,5 @@
-//! `-o json`: the stable document of SPEC §4.1. Fields are only ever added, never renamed or
-//! reordered, because scripts and monitoring systems read it.
+//! `-o json`: the stable document (docs/output.md, JSON and YAML). Fields are only ever added,
+//! never renamed or reordered, because scripts and monitoring systems read it.
 
 use std::io;
 
@@ -10,7 +10,8 @@ use crate::quota::{Overall, QueryError, QuotaRow, Report, Summary};
 /// Bumped only if a field ever has to change meaning; adding fields keeps it.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
 
-/// The whole document, in the field order of the spec; `-o yaml` serialises the same struct.
+/// The whole document, in the field order docs/output.md gives; `-o yaml` serialises the same
+/// struct.
 #[derive(Serialize)]
 pub(crate) struct Document<'a> {
     schema_version: u32,

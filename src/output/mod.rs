@@ -17,7 +17,7 @@ use std::io;
 
 use crate::quota::{QueryError, Report};
 
-/// The `-o/--output` formats of SPEC §4.1.
+/// The `-o/--output` formats of `check`; docs/output.md is the contract of each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,

@@ -1,4 +1,4 @@
-//! `-o yaml`: the JSON document of SPEC §4.1, field for field, as YAML.
+//! `-o yaml`: the stable JSON document (docs/output.md, JSON and YAML), field for field, as YAML.
 
 use std::io;
 

@@ -1,5 +1,7 @@
 //! Understanding a provider's refusal: the error body of every documented shape, the request
-//! id, the error kind of SPEC §4.1, and whether a read may be retried (SPEC §6).
+//! id, the error kind that `errors[].kind` reports (docs/exit-codes-and-errors.md), and whether
+//! a read may be retried (throttling, 5xx, a lost connection or a cut-short answer; never a
+//! timeout).
 
 use std::time::Duration;
 
@@ -293,7 +295,9 @@ pub fn failure_from_status(exchange: &Exchange) -> Failure {
     }
 }
 
-/// The kind of SPEC §4.1 and whether a read may be retried (SPEC §6).
+/// The error kind (docs/exit-codes-and-errors.md lists the codes of each) and whether a read may
+/// be retried: throttling, any 5xx and the providers' "service unavailable" codes are passing; a
+/// refusal of the credentials or of the request is not.
 pub fn classify(status: u16, code: Option<&str>, readable_body: bool) -> (ErrorKind, bool) {
     let code = code.unwrap_or("");
     // Huawei's own FAQs print the gateway's throttling code as `APIG.0308` as well; Quota

@@ -1,5 +1,9 @@
 //! Alibaba Cloud RPC signature V1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`),
-//! as `../shared/vectors/signing.md` §1 describes it.
+//! computed as the official SDKs compute it (aliyun-python-sdk-core's RPC signature composer):
+//! the common parameters plus the action's own ([`rpc_params`]), sorted and percent-encoded
+//! ([`canonicalized_query`]), `METHOD&%2F&` + that query encoded once more ([`string_to_sign`]),
+//! then Base64(HMAC-SHA1(secret + `&`)) ([`signature`]). `tests/signing_vectors.rs` replays
+//! vectors recorded from the SDKs themselves (`tests/fixtures/`) through these functions.
 //!
 //! All parameters except `Signature` are signed; the host, the path and the headers are not.
 //! Pure functions only: the timestamp and the nonce are arguments.

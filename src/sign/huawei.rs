@@ -1,5 +1,10 @@
-//! Huawei Cloud / Open Telekom Cloud AK/SK signing, `SDK-HMAC-SHA256` in its `Access=` form,
-//! as `../shared/vectors/signing.md` §3 describes it (the form every current official SDK emits).
+//! Huawei Cloud / Open Telekom Cloud AK/SK signing, `SDK-HMAC-SHA256` in its `Access=` form
+//! (the form every current official SDK emits), computed as huaweicloudsdkcore's signer
+//! computes it: a canonical request (method, [`canonical_uri`], [`canonical_query`],
+//! [`canonical_headers`], [`payload_hash`]), a string to sign over its SHA-256 and `X-Sdk-Date`
+//! ([`string_to_sign`]), and a hex HMAC-SHA256 keyed with the secret key itself
+//! ([`signature`]). `tests/signing_vectors.rs` replays vectors recorded from the SDKs
+//! themselves (`tests/fixtures/`) through these functions.
 //!
 //! Pure functions only: the `X-Sdk-Date` value is an argument.
 

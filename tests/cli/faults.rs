@@ -1,7 +1,8 @@
-//! The fault suite (SPEC §6, issue 5): one injected fault per test, on ONE endpoint (one
+//! The fault suite (README, Security): one injected fault per test, on ONE endpoint (one
 //! profile's one service) while every other endpoint stays healthy. Each test asserts that the
-//! healthy rows are all printed, that the failure has the right `kind`, the exit code, the number
-//! of attempts the fake saw, and that the run ends within its time budget.
+//! healthy rows are all printed, that the failure has the right `kind` (the error kinds of
+//! docs/exit-codes-and-errors.md), the exit code, the number of attempts the fake saw, and that
+//! the run ends within its time budget.
 //!
 //! Every case prints its time on stderr: `cargo test --test cli faults -- --nocapture` shows
 //! the suite's timing table.
@@ -438,8 +439,9 @@ fn a_truncated_body_is_a_bad_response() {
     assert_eq!(code(&output), 3);
     let doc = json(&output);
     assert_healthy_rows(&doc, Some(("ali", "smartag")));
-    // SPEC §4.1: "an empty or truncated body" is bad_response. The connection broke mid-body,
-    // which may be passing, so the read is retried first.
+    // An empty or truncated body is `bad_response` (docs/exit-codes-and-errors.md): the server
+    // answered, but not with anything usable. The connection broke mid-body, which may be
+    // passing, so the read is retried first.
     let error = the_error(&doc, "ali", "smartag", "bad_response");
     assert!(message(error).contains("cut short"), "{error}");
     assert_eq!(attempts(&world, Service::Smartag, ALI_KEY), 2);

@@ -1,4 +1,4 @@
-//! Secrets never leak (SPEC §6, issue 5): every command and every output format runs at
+//! Secrets never leak (README, Security): every command and every output format runs at
 //! `-vvv`, against successes and failures (a wrong secret, 500s, timeouts, broken answers,
 //! redirects) with STS security tokens, and nothing secret may show in stdout or stderr:
 //! no secret key, access key secret or security token, no signature (Alibaba's `Signature=`

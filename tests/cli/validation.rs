@@ -1,4 +1,4 @@
-//! Hostile input is refused before any request (SPEC §6, issue 5): region and project ids that
+//! Hostile input is refused before any request (README, Security): region and project ids that
 //! would change a host name or a URL path, plain-http endpoints off this machine, config files
 //! that are empty, not YAML, huge, mistyped, duplicated or misspelt (a located error, exit 3),
 //! and the warning for a readable config that holds a secret.
