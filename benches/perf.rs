@@ -842,8 +842,6 @@ fn machine() -> String {
     format!("machine: {cpus} CPUs ({model}), {memory}, load average {load}")
 }
 
-/// A few seconds: one check of one unit at L = 0 and the local cost of 1,000 rows, so that
-/// `cargo test --benches` proves the benchmark still works without running it.
 // ---------------------------------------------------------------------------------------------
 // 1b. Alibaba Quota Center: a fleet kept to the rate limit
 
@@ -982,6 +980,8 @@ fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
     ));
 }
 
+/// A few seconds: one check of one unit at L = 0 and the local cost of 1,000 rows, so that
+/// `cargo test --benches` proves the benchmark still works without running it.
 fn smoke() {
     let bench = Bench::new(1, 1);
     bench.set_latency(Duration::ZERO);
