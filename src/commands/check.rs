@@ -18,27 +18,43 @@ pub const GLOBAL_REGION: &str = "global";
 
 pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> CommandResult {
     let args = &without_repeats(args);
+    let report = report(printer, args, config).await?;
+    print(printer, args, &report)
+}
+
+/// A whole check up to its report: the selection planned, every query sent at once, every
+/// quota judged. Nothing is printed but notes and the progress line. This is what `check`
+/// renders and what other commands (an exporter's probe) reuse.
+pub async fn report(
+    printer: &Printer,
+    args: &CheckArgs,
+    config: &Config,
+) -> Result<Report, AppError> {
     let settings = settings(args, config)?;
     let cli_thresholds = cli_thresholds(args)?;
     let plan = plan(args, config)?;
     for note in &plan.notes {
         printer.note(note);
     }
-
     let format = args.output.unwrap_or(Format::Table);
     let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
     let progress = crate::progress::Progress::start(plan.targets.len(), format, printer);
     let answers = engine.query_all(plan.targets, &progress.counter()).await;
     progress.finish();
-
-    let report = build_report(
+    Ok(build_report(
         config,
         args,
         cli_thresholds,
         answers,
         plan.errors,
         plan.unmatched,
-    );
+    ))
+}
+
+/// The report in the chosen format, to stdout or `--output-file`; failed queries and
+/// selections that matched nothing on stderr. The exit code follows the report.
+fn print(printer: &Printer, args: &CheckArgs, report: &Report) -> CommandResult {
+    let format = args.output.unwrap_or(Format::Table);
     let options = RenderOptions {
         color: format == Format::Table && args.output_file.is_none() && printer.color(),
         width: if args.output_file.is_none() {
@@ -48,7 +64,7 @@ pub async fn run(printer: &Printer, args: &CheckArgs, config: &Config) -> Comman
         },
     };
     let mut rendered = Vec::new();
-    output::render(format, &report, &options, &mut rendered)
+    output::render(format, report, &options, &mut rendered)
         .map_err(|e| AppError::Other(format!("cannot render the output: {e}")))?;
     if let Some(path) = &args.output_file {
         crate::output_file::write(path, &rendered)?;
