@@ -31,15 +31,36 @@ pub async fn report(
     config: &Config,
 ) -> Result<Report, AppError> {
     let settings = settings(args, config)?;
+    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
+    report_with(printer, args, config, &engine, None).await
+}
+
+/// [`report`] on an engine that outlives it (an exporter's, whose probes share its connections,
+/// pacing and concurrency limit; `args`' timeout, retries and concurrency are then the
+/// engine's), and with an optional deadline: a query still running then counts as failed with
+/// kind `timeout`, so the report is ready in time.
+pub async fn report_with(
+    printer: &Printer,
+    args: &CheckArgs,
+    config: &Config,
+    engine: &Arc<Engine>,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<Report, AppError> {
     let cli_thresholds = cli_thresholds(args)?;
     let plan = plan(args, config)?;
     for note in &plan.notes {
         printer.note(note);
     }
     let format = args.output.unwrap_or(Format::Table);
-    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
     let progress = crate::progress::Progress::start(plan.targets.len(), format, printer);
-    let answers = engine.query_all(plan.targets, &progress.counter()).await;
+    let answers = match deadline {
+        Some(deadline) => {
+            engine
+                .query_all_until(plan.targets, &progress.counter(), deadline)
+                .await
+        }
+        None => engine.query_all(plan.targets, &progress.counter()).await,
+    };
     progress.finish();
     Ok(build_report(
         config,

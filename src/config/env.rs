@@ -73,6 +73,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
     Ok(Config {
         origin: Origin::Environment,
         defaults: Defaults::default(),
+        serve: ServeSettings::default(),
         profiles,
         thresholds: Vec::new(),
         warnings: Vec::new(),

@@ -31,8 +31,8 @@ use crate::secret::Secret;
 pub use env::from_environment;
 pub use parse::{ExpandError, did_you_mean, expand, parse};
 pub use validate::{
-    check_concurrency, check_percent, check_retries, display_duration, parse_duration, quoted,
-    validate_endpoint, validate_project_id, validate_region,
+    check_concurrency, check_percent, check_retries, display_duration, parse_duration,
+    parse_min_interval, quoted, validate_endpoint, validate_project_id, validate_region,
 };
 
 use locate::position;
@@ -125,6 +125,21 @@ impl Default for Defaults {
             timeout: Duration::from_secs(10),
             retries: 2,
             concurrency: 64,
+        }
+    }
+}
+
+/// The `serve:` section: what only `headroom serve` reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeSettings {
+    /// Identical probes within this long get the same result (zero: only concurrent ones do).
+    pub min_interval: Duration,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        ServeSettings {
+            min_interval: Duration::from_secs(30),
         }
     }
 }
@@ -252,6 +267,7 @@ pub struct Config {
     pub defaults: Defaults,
     pub profiles: Vec<Profile>,
     pub thresholds: Vec<ThresholdRule>,
+    pub serve: ServeSettings,
     /// Things the user should know that stop nothing (a readable file with literal secrets).
     pub warnings: Vec<String>,
 }

@@ -20,6 +20,15 @@ pub(super) struct RawConfig {
     pub(super) profiles: UniqueMap<RawProfile>,
     #[serde(default)]
     pub(super) thresholds: UniqueMap<RawThreshold>,
+    #[serde(default)]
+    pub(super) serve: Option<RawServe>,
+}
+
+/// The `serve:` section: settings of `headroom serve` only.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawServe {
+    pub(super) min_interval: Option<String>,
 }
 
 /// A mapping that refuses a key given twice (YAML parsers keep the last one silently, which
@@ -127,6 +136,8 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "endpoints",
     "warn_left",
     "crit_left",
+    "serve",
+    "min_interval",
 ];
 
 /// Every key the file may hold, for "did you mean": the fixed keys and every endpoint key.
@@ -166,11 +177,13 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
         )?);
     }
     let thresholds = resolve_thresholds(&raw.thresholds, &profiles, text, path)?;
+    let serve = resolve_serve(raw.serve.unwrap_or_default(), text, path, env)?;
     Ok(Config {
         origin: path.map_or(Origin::Environment, |p| Origin::File(p.to_path_buf())),
         defaults,
         profiles,
         thresholds,
+        serve,
         warnings: Vec::new(),
     })
 }
@@ -336,6 +349,36 @@ pub(super) fn resolve_defaults(
             check_concurrency(concurrency).map_err(|m| fail("concurrency", m))?;
     }
     Ok(defaults)
+}
+
+/// The `serve:` section, with the documented defaults filled in.
+pub(super) fn resolve_serve(
+    raw: RawServe,
+    text: &str,
+    path: Option<&Path>,
+    env: &dyn Env,
+) -> Result<ServeSettings, ConfigError> {
+    let mut serve = ServeSettings::default();
+    let fail = |key: &str, message: String| {
+        ConfigError::new(path, format!("serve.{key}: {message}")).at(locate(text, &["serve", key]))
+    };
+    if let Some(interval) = raw.min_interval {
+        let (interval, names) =
+            expand(&interval, env).map_err(|e| fail("min_interval", e.to_string()))?;
+        serve.min_interval = parse_min_interval(&interval).map_err(|m| {
+            let m = if names.is_empty() {
+                m
+            } else {
+                conceal(
+                    m.replace(&format!("`{}`", interval.trim()), &quoted(&interval)),
+                    &interval,
+                    &names,
+                )
+            };
+            fail("min_interval", m)
+        })?;
+    }
+    Ok(serve)
 }
 
 /// The `thresholds:` rules. A key whose profile or service part names nothing headroom

@@ -380,3 +380,65 @@ fn the_provider_may_come_from_a_variable() {
         err.message
     );
 }
+
+#[test]
+fn serve_min_interval() {
+    let profiles = "profiles:\n  a:\n    provider: otc\n    region: eu-de\n";
+    let config = parse(profiles, None, &env(&[])).unwrap();
+    assert_eq!(config.serve.min_interval, Duration::from_secs(30));
+    for (text, expected) in [("90s", 90_000), ("1m", 60_000), ("0s", 0), ("250ms", 250)] {
+        let config = parse(
+            &format!("serve:\n  min_interval: {text}\n{profiles}"),
+            None,
+            &env(&[]),
+        )
+        .unwrap();
+        assert_eq!(
+            config.serve.min_interval,
+            Duration::from_millis(expected),
+            "{text}"
+        );
+    }
+    // A bad value is located and named, like `timeout`.
+    let err = parse(
+        &format!("{profiles}serve:\n  min_interval: soon\n"),
+        Some(Path::new("c.yaml")),
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert_eq!(err.location, Some((6, 3)), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("c.yaml:6:3: serve.min_interval: `soon` is not a duration"),
+        "{err}"
+    );
+    let err = parse(
+        &format!("serve:\n  min_interval: 2h\n{profiles}"),
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("out of range (0s, or 1ms to 1h)"),
+        "{err}"
+    );
+    // A misspelt key gets a "did you mean".
+    let err = parse(
+        &format!("serve:\n  min_intervall: 10s\n{profiles}"),
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("did you mean `min_interval`?"),
+        "{err}"
+    );
+    let err = parse(
+        &format!("serv:\n  min_interval: 10s\n{profiles}"),
+        None,
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert_eq!(err.hint.as_deref(), Some("did you mean `serve`?"), "{err}");
+}

@@ -49,6 +49,29 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// `serve.min_interval`: a duration as [`parse_duration`] takes it, or zero (`0s`), which
+/// turns the reuse of recent results off.
+pub fn parse_min_interval(text: &str) -> Result<Duration, String> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    if !number.is_empty()
+        && number.bytes().all(|b| b == b'0')
+        && matches!(unit, "ms" | "s" | "m" | "h")
+    {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(text).map_err(|m| {
+        if m.contains("out of range") {
+            format!("`{trimmed}` is out of range (0s, or 1ms to 1h)")
+        } else {
+            m
+        }
+    })
+}
+
 /// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`, `1h`.
 pub fn display_duration(duration: Duration) -> String {
     let ms = duration.as_millis();

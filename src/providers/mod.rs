@@ -221,6 +221,46 @@ impl Engine {
         answers.into_iter().map(|(_, answer)| answer).collect()
     }
 
+    /// [`Engine::query_all`] with a deadline: a query still running then is abandoned and
+    /// answers as failed with kind `timeout`, so that the caller (an exporter's probe, bound by
+    /// its scraper's timeout) has every answer in time. A query not yet started when the
+    /// deadline has passed is not sent at all.
+    pub async fn query_all_until(
+        self: &Arc<Self>,
+        targets: Vec<Target>,
+        done: &AtomicUsize,
+        deadline: tokio::time::Instant,
+    ) -> Vec<Answer> {
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, target) in targets.into_iter().enumerate() {
+            let engine = Arc::clone(self);
+            tasks.spawn(async move {
+                let late = target.clone();
+                let answer = if tokio::time::Instant::now() >= deadline {
+                    None
+                } else {
+                    tokio::time::timeout_at(deadline, engine.query(target))
+                        .await
+                        .ok()
+                };
+                (
+                    index,
+                    answer.unwrap_or_else(|| past_deadline(late, started)),
+                )
+            });
+        }
+        let mut answers: Vec<(usize, Answer)> = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            done.fetch_add(1, Ordering::Relaxed);
+            if let Ok(pair) = joined {
+                answers.push(pair);
+            }
+        }
+        answers.sort_by_key(|(index, _)| *index);
+        answers.into_iter().map(|(_, answer)| answer).collect()
+    }
+
     async fn query(&self, target: Target) -> Answer {
         let started = Instant::now();
         let label = format!(
@@ -351,9 +391,26 @@ impl Engine {
                     .or_default(),
             )
         };
-        cell.get_or_init(|| self.lookup_project_id(target))
+        let found = cell
+            .get_or_init(|| self.lookup_project_id(target))
             .await
-            .clone()
+            .clone();
+        if found.is_err() {
+            // Queries waiting on this lookup share its failure; a later one (an exporter's next
+            // probe, with the same engine) asks IAM again rather than failing for good.
+            let mut cache = self
+                .project_ids
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let key = (profile.name.clone(), target.region.clone());
+            if cache
+                .get(&key)
+                .is_some_and(|cached| Arc::ptr_eq(cached, &cell))
+            {
+                cache.remove(&key);
+            }
+        }
+        found
     }
 
     async fn lookup_project_id(&self, target: &Target) -> Result<String, Failure> {
@@ -559,6 +616,27 @@ impl Engine {
                 Err(Failure::bad_response(&exchange, message))
             }
         }
+    }
+}
+
+/// The answer of a query cut off by [`Engine::query_all_until`]'s deadline.
+fn past_deadline(target: Target, started: Instant) -> Answer {
+    let duration = started.elapsed();
+    let message = format!(
+        "no answer before the deadline ({} ms after the start)",
+        duration.as_millis()
+    );
+    log(1, || {
+        format!(
+            "{}: failed (timeout) in {} ms: {message}",
+            label(&target),
+            duration.as_millis()
+        )
+    });
+    Answer {
+        target,
+        outcome: Err(Failure::new(ErrorKind::Timeout, message)),
+        duration,
     }
 }
 
