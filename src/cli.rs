@@ -78,6 +78,28 @@ pub enum Command {
     },
     /// Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1
     Demo(Box<DemoArgs>),
+    /// Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the
+    /// exporter's own metrics
+    Serve(ServeArgs),
+}
+
+/// `headroom serve`. The long names of the Prometheus exporter-toolkit's flags work too.
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on (loopback by default: quota data names accounts);
+    /// `127.0.0.1:0` picks a free port
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:9878",
+        alias = "web.listen-address"
+    )]
+    pub listen: std::net::SocketAddr,
+
+    /// Web configuration in the Prometheus exporter-toolkit format: TLS
+    /// (`tls_server_config`) and basic auth (`basic_auth_users`)
+    #[arg(long, value_name = "FILE", alias = "web.config.file")]
+    pub web_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -20,6 +20,7 @@ pub mod progress;
 pub mod providers;
 pub mod quota;
 pub mod secret;
+pub mod serve;
 pub mod sign;
 pub mod sources;
 
@@ -89,6 +90,10 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
         Some(Command::CreateCcn(args)) => {
             let config = load_config(global, printer)?;
             block_on(commands::create_ccn::run(printer, args, &config))
+        }
+        Some(Command::Serve(args)) => {
+            let config = load_config(global, printer)?;
+            block_on(serve::run(printer, args, config_flag, config))
         }
         Some(Command::Check(args)) => {
             let config = load_config(global, printer)?;

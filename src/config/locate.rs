@@ -41,7 +41,7 @@ fn key_name(trimmed: &str) -> &str {
 
 /// Finds `key:` under the nested keys `path` by indentation, for locating semantic errors that
 /// serde cannot place. Returns 1-based (line, column).
-pub(super) fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+pub fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
     let mut parent_indent: Option<usize> = None;
     let mut found = None;
     let mut lines = content_lines(text);

@@ -29,6 +29,7 @@ use crate::quota::{Provider, Thresholds};
 use crate::secret::Secret;
 
 pub use env::from_environment;
+pub use locate::locate;
 pub use parse::{ExpandError, did_you_mean, expand, parse};
 pub use validate::{
     check_concurrency, check_percent, check_retries, display_duration, parse_duration,
