@@ -14,6 +14,7 @@ mod hostile;
 mod outputs;
 mod readme;
 mod secrets;
+mod serve;
 mod sources;
 mod tls;
 mod validation;
