@@ -79,10 +79,13 @@ impl Exporter {
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines() {
                     let Ok(line) = line else { break };
-                    if let Some(url) = line.strip_prefix("headroom serve: listening on ") {
-                        let _ = sender.send(url.to_string());
-                    }
+                    let url = line
+                        .strip_prefix("headroom serve: listening on ")
+                        .map(str::to_string);
                     lines.lock().unwrap().push(line);
+                    if let Some(url) = url {
+                        let _ = sender.send(url);
+                    }
                 }
             });
         }
@@ -1171,14 +1174,14 @@ fn no_secret_in_logs_pages_or_metrics_at_vvv() {
 // ---------------------------------------------------------------------------------------------
 // A real Prometheus
 
-/// The README's scrape config for the exporter (the `yaml` block that holds
-/// `job_name: headroom`).
-fn readme_scrape_config() -> String {
+/// The README's `yaml` block that starts with `first`.
+fn readme_block(first: &str) -> String {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let opening = format!("```yaml\n{first}");
     let start = readme
-        .find("```yaml\nscrape_configs:\n  - job_name: headroom\n")
-        .expect("the README's scrape config");
+        .find(&opening)
+        .unwrap_or_else(|| panic!("no README block starting with {first:?}"));
     let block = &readme[start + "```yaml\n".len()..];
     block[..block.find("```").unwrap()].to_string()
 }
@@ -1219,12 +1222,13 @@ fn a_real_prometheus_scrapes_the_profiles_through_the_readme_relabelling() {
 
     // The README's snippet, pointed at this exporter and at the test's profiles, scraping
     // every second.
-    let snippet = readme_scrape_config()
+    let snippet = readme_block("scrape_configs:\n  - job_name: headroom\n")
         .replace("127.0.0.1:9878", &exporter.addr.to_string())
         .replace("[ali-prod, hw-prod, otc-prod]", "[ali, 'h*', otc]");
     assert!(snippet.contains("[ali, 'h*', otc]"), "{snippet}");
     let prometheus_yml = format!(
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n{}",
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+         rule_files: [rules.yml]\n{}",
         snippet
             .lines()
             .filter(|l| !l.contains("scrape_interval") && !l.contains("scrape_timeout"))
@@ -1234,6 +1238,9 @@ fn a_real_prometheus_scrapes_the_profiles_through_the_readme_relabelling() {
     let dir = world.dir.path().join("prometheus");
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::write(dir.join("prometheus.yml"), &prometheus_yml).unwrap();
+    // The README's alert rules, loaded and evaluated too.
+    std::fs::write(dir.join("rules.yml"), readme_block("groups:\n")).unwrap();
+    // `check config` checks the rule files it names as well.
     let check = Command::new("promtool")
         .args(["check", "config"])
         .arg(dir.join("prometheus.yml"))
@@ -1314,32 +1321,50 @@ fn a_real_prometheus_scrapes_the_profiles_through_the_readme_relabelling() {
     assert_eq!(find("ali", "ccn")["metric"]["region"], "cn-shanghai");
     assert_eq!(find("otc", "publicIp")["value"][1], "2");
     // The exporter's own job, and every probe a success.
-    assert!(query("headroom_build_info{job=\"headroom_exporter\"}").is_some());
+    for expr in [
+        "headroom_build_info{job=\"headroom_exporter\"}",
+        "min(headroom_probe_success) == 1",
+    ] {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while query(expr).is_none() {
+            assert!(Instant::now() < deadline, "{expr}:\n{}", exporter.stderr());
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    assert!(exporter.stderr().contains("serve: GET /probe 200"));
+    // Every alert rule evaluates without an error against the scraped series.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while query("min(headroom_probe_success) == 1").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "probes failing:\n{}",
-            exporter.stderr()
+    loop {
+        let reply = exchange(
+            api,
+            b"GET /api/v1/rules HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         );
+        let doc: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        let rules: Vec<&serde_json::Value> = doc["data"]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["rules"].as_array().unwrap())
+            .collect();
+        assert_eq!(rules.len(), 4, "{doc:#}");
+        if rules.iter().all(|r| r["health"] == "ok") {
+            break;
+        }
+        assert!(
+            rules.iter().all(|r| r["health"] != "err"),
+            "a rule fails: {doc:#}"
+        );
+        assert!(Instant::now() < deadline, "rules not evaluated: {doc:#}");
         std::thread::sleep(Duration::from_millis(250));
     }
-    // Prometheus sent its scrape timeout; probes answered well inside it.
-    assert!(exporter.stderr().contains("serve: GET /probe 200"));
 }
 
 #[test]
 fn the_example_web_config_in_the_readme_loads() {
-    // The README's web config shape is what headroom reads; paths are the reader's own.
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme
-        .find("```yaml\ntls_server_config:\n")
-        .expect("the README's web config");
-    let block = &readme[start + "```yaml\n".len()..];
-    let block = &block[..block.find("```").unwrap()];
+    // The README's web config is what headroom reads; its paths are the reader's own.
+    let block = readme_block("tls_server_config:\n");
     let world = World::standard();
-    certificates(world.dir.path());
+    let ca = certificates(world.dir.path());
     let text = block
         .replace("/etc/headroom/server.pem", "server.pem")
         .replace("/etc/headroom/server.key", "server.key");
@@ -1348,4 +1373,12 @@ fn the_example_web_config_in_the_readme_loads() {
     let config = world.standard_config("");
     let exporter = Exporter::start(&world, &config, &["--web-config", web.to_str().unwrap()]);
     assert!(exporter.url.starts_with("https://"));
+    // The README says whose hash it is.
+    let client = TlsClient::new(&ca);
+    let metrics = format!("{}/metrics", exporter.url);
+    assert_eq!(
+        client.get(&metrics, Some(("prometheus", "change-me"))).0,
+        200
+    );
+    assert_eq!(client.get(&metrics, None).0, 401);
 }
