@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write or locate the config file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the exporter''s own metrics')
             break
         }
         'headroom;check' {
@@ -300,6 +301,19 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('--with-create', '--with-create', [CompletionResultType]::ParameterName, 'Add what `create-ccn` needs (create and list Cloud Connect Networks)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'headroom;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port')
+            [CompletionResult]::new('--web-config', '--web-config', [CompletionResultType]::ParameterName, 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')

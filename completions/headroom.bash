@@ -37,6 +37,9 @@ _headroom() {
             headroom,profiles)
                 cmd="headroom__subcmd__profiles"
                 ;;
+            headroom,serve)
+                cmd="headroom__subcmd__serve"
+                ;;
             headroom__subcmd__config,init)
                 cmd="headroom__subcmd__config__subcmd__init"
                 ;;
@@ -62,7 +65,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo"
+            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,6 +789,36 @@ _headroom() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__serve)
+            opts="-q -v -h --listen --web-config --config --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

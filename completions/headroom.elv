@@ -54,6 +54,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand config 'Write or locate the config file'
             cand completions 'Print a shell completion script'
             cand demo 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
+            cand serve 'Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the exporter''s own metrics'
         }
         &'headroom;check'= {
             cand -p 'Only this profile (repeatable) [default: all]'
@@ -284,6 +285,18 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --config 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]'
             cand --color 'When to colour the output (NO_COLOR is honoured by `auto`)'
             cand --with-create 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
+            cand -q 'Print nothing on stdout; only the exit code tells the result'
+            cand --quiet 'Print nothing on stdout; only the exit code tells the result'
+            cand -v 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+            cand --verbose 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'headroom;serve'= {
+            cand --listen 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port'
+            cand --web-config 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)'
+            cand --config 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]'
+            cand --color 'When to colour the output (NO_COLOR is honoured by `auto`)'
             cand -q 'Print nothing on stdout; only the exit code tells the result'
             cand --quiet 'Print nothing on stdout; only the exit code tells the result'
             cand -v 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'

@@ -60,6 +60,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -f -a "policy" -d 'Print
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "config" -d 'Write or locate the config file'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "demo" -d 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
+complete -c headroom -n "__fish_headroom_needs_command" -f -a "serve" -d 'Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the exporter\'s own metrics'
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
@@ -259,3 +260,12 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port' -r
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l web-config -d 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -s h -l help -d 'Print help'
