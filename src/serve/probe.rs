@@ -36,9 +36,11 @@ pub const MAX_CHECKS: usize = 16;
 pub const TIMEOUT_OFFSET: Duration = Duration::from_millis(500);
 /// The header in which Prometheus sends its scrape timeout.
 pub const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
-/// Recent results kept at most; the oldest goes first. Each is gone after `min_interval`
-/// anyway; the cap bounds memory against a flood of distinct selections.
+/// Recent results kept at most, in number and in bytes of text; the oldest goes first. Each is
+/// gone after `min_interval` anyway; the caps bound memory against a flood of distinct
+/// selections.
 const MAX_RECENT: usize = 1024;
+const MAX_RECENT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The parameters `/probe` takes.
 const PARAMETERS: [&str; 4] = ["profile", "provider", "service", "region"];
@@ -243,6 +245,9 @@ pub struct Generation {
     pub config: Arc<Config>,
     engine: Arc<Engine>,
     render: Render,
+    /// Checks print nothing: notes and failed queries are the scraper's business, in the
+    /// answer (and in the `-v` log).
+    printer: Printer,
     recent: Mutex<HashMap<Selection, Arc<Outcome>>>,
     running: Mutex<HashMap<Selection, watch::Receiver<Option<Shared>>>>,
 }
@@ -255,6 +260,12 @@ impl Generation {
             config: Arc::new(config),
             engine,
             render,
+            printer: Printer::new(&GlobalArgs {
+                config: None,
+                color: ColorChoice::Never,
+                quiet: true,
+                verbose: 0,
+            }),
             recent: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
         }))
@@ -294,7 +305,7 @@ impl Generation {
                     let generation = Arc::clone(self);
                     let selection = selection.clone();
                     tokio::spawn(async move {
-                        let shared = generation.check(&selection, deadline).await;
+                        let shared = generation.check(&selection, deadline, true).await;
                         generation.finish(selection, &shared);
                         drop(permit);
                         let _ = sender.send(Some(shared));
@@ -329,11 +340,12 @@ impl Generation {
             .map(Arc::clone)
     }
 
-    /// One check of `selection`, its queries cut off at `deadline`.
-    async fn check(&self, selection: &Selection, deadline: Instant) -> Shared {
+    /// One check of `selection`, its queries cut off at `deadline`; `fresh` when it is a real
+    /// one (not the stand-in of [`Generation::cut_off`]).
+    async fn check(&self, selection: &Selection, deadline: Instant, fresh: bool) -> Shared {
         let started = Instant::now();
         let report = check::report_with(
-            &quiet_printer(),
+            &self.printer,
             &selection.args(),
             &self.config,
             &self.engine,
@@ -342,7 +354,9 @@ impl Generation {
         .await;
         match report {
             Ok(report) => {
-                record_history(&report);
+                if fresh {
+                    record_history(&report);
+                }
                 let (text, success) =
                     (self.render)(&report, started.elapsed(), self.min_interval());
                 Ok(Arc::new(Outcome {
@@ -363,7 +377,7 @@ impl Generation {
     /// deadline is earlier): every query of the selection failed with `timeout`. Computed
     /// without a single request, as the deadline has passed.
     async fn cut_off(&self, selection: &Selection) -> Answer {
-        match self.check(selection, Instant::now()).await {
+        match self.check(selection, Instant::now(), false).await {
             Ok(outcome) => Answer::Ran(outcome),
             Err(reason) => Answer::Refused(reason),
         }
@@ -380,15 +394,20 @@ impl Generation {
         let mut recent = lock(&self.recent);
         let min_interval = self.min_interval();
         recent.retain(|_, kept| kept.started.elapsed() < min_interval);
-        if recent.len() >= MAX_RECENT
-            && let Some(oldest) = recent
+        recent.insert(selection, Arc::clone(outcome));
+        let bytes = |recent: &HashMap<Selection, Arc<Outcome>>| -> usize {
+            recent.values().map(|kept| kept.text.len()).sum()
+        };
+        while recent.len() > MAX_RECENT || (recent.len() > 1 && bytes(&recent) > MAX_RECENT_BYTES) {
+            let Some(oldest) = recent
                 .iter()
                 .min_by_key(|(_, kept)| kept.started)
                 .map(|(key, _)| key.clone())
-        {
+            else {
+                break;
+            };
             recent.remove(&oldest);
         }
-        recent.insert(selection, Arc::clone(outcome));
     }
 }
 
@@ -418,17 +437,6 @@ fn record_history(report: &Report) {
             report.errors.len()
         )
     });
-}
-
-/// Checks print nothing: notes and failed queries are the scraper's business, in the answer
-/// (and in the `-v` log).
-fn quiet_printer() -> Printer {
-    Printer::new(&GlobalArgs {
-        config: None,
-        color: ColorChoice::Never,
-        quiet: true,
-        verbose: 0,
-    })
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
