@@ -39,6 +39,9 @@
 //!   runs `headroom` against it, and serves until stdin closes (for `perf`, `strace`...).
 //! - `--fakes=K` (with any mode): K fake clouds on K threads share the accounts, to check that
 //!   the single-threaded fake is not what is measured.
+//! - `--serve-probes`: `headroom serve` probed over HTTP: one probe's time, 100 probes at once
+//!   against the check limit, memory over 10,000 probes (see [`serve_probes`]). About a minute;
+//!   not part of the default run.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -67,6 +70,7 @@ fn main() {
         Some("--case") => return one_case(&args[1..]),
         Some("--serve") => return serve(&args[1..]),
         Some("--quota-center") => return quota_center(&args[1..]),
+        Some("--serve-probes") => return serve_probes(&args[1..]),
         _ => {}
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -1001,4 +1005,314 @@ fn smoke() {
         ms(sample.wall)
     ));
     local_cost(1_000, 1);
+    serve_smoke();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. `headroom serve`: probes
+
+/// A running `headroom serve` on 127.0.0.1, killed when dropped.
+struct Exporter {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Exporter {
+    /// `headroom --config CONFIG serve --listen 127.0.0.1:0`, once it says where it listens.
+    fn start(bench: &Bench, config: &std::path::Path) -> Exporter {
+        use std::io::BufRead;
+        let mut child = Command::new(HEADROOM)
+            .arg("--config")
+            .arg(config)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", bench.dir.path())
+            .env("BENCH_ALI_SECRET", ALI_SECRET)
+            .env("BENCH_HW_SECRET", HW_SECRET)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start headroom serve");
+        let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let addr = first
+            .strip_prefix("headroom serve: listening on http://")
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("headroom serve said {first:?}"));
+        // Keep reading, so that a full pipe never blocks the exporter.
+        std::thread::spawn(move || lines.for_each(drop));
+        Exporter { child, addr }
+    }
+
+    /// One GET on a new connection: the status and the body's length.
+    fn get(&self, target: &str) -> (u16, usize) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr).expect("connect");
+        let _ = stream.set_nodelay(true);
+        stream
+            .write_all(
+                format!("GET {target} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .expect("send");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read");
+        let text = String::from_utf8_lossy(&answer);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map_or(0, |(_, b)| b.len());
+        (status, body)
+    }
+
+    /// The exporter's resident and peak memory (KiB), from /proc on Linux.
+    fn memory_kib(&self) -> (Option<u64>, Option<u64>) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        let field = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().strip_suffix("kB"))
+                .and_then(|v| v.trim().parse().ok())
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// The exporter's CPU time (user + system) so far, from /proc on Linux (`USER_HZ` is 100
+    /// there on every architecture Rust targets).
+    fn cpu(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        let after_name = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = after_name.split(' ').collect();
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
+}
+
+/// The bench's config for `units` units with a `serve:` section.
+fn serve_config(bench: &Bench, units: usize, min_interval: &str) -> PathBuf {
+    let config = bench.config(units, true, false);
+    let text = std::fs::read_to_string(&config).expect("read the config");
+    let path = bench
+        .dir
+        .path()
+        .join(format!("serve-{units}-{min_interval}.yaml"));
+    std::fs::write(
+        &path,
+        format!("{text}serve:\n  min_interval: {min_interval}\n"),
+    )
+    .expect("write the config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod the config");
+    }
+    path
+}
+
+/// The profile of probe `i` of 100 different ones: the Alibaba (1 query) and the Huawei Cloud
+/// or OTC (3 queries) profile of unit i / 2.
+fn probe_profile(i: usize) -> String {
+    let unit = i / 2;
+    if i.is_multiple_of(2) {
+        format!("ali-{unit:04}")
+    } else if unit.is_multiple_of(2) {
+        format!("huaweicloud-{unit:04}")
+    } else {
+        format!("otc-{unit:04}")
+    }
+}
+
+/// `--serve-probes`: the release `headroom serve` against the fake, probed over HTTP.
+///
+/// 1. One probe of one profile against a cloud that answers at once (L = 0), with
+///    `min_interval: 0s` so that every probe runs its check: median of 201, for an Alibaba
+///    profile (1 query) and a Huawei Cloud one (3 queries); and a reused result.
+/// 2. 100 probes at once of 100 different profiles, every answer after L = 100 ms. At most 16
+///    checks run at once, so 16 are answered and the others refused with 503 at once; then the
+///    same 100 with each refused client trying again 20 ms later, until all are answered:
+///    the limit is ceil(100 / 16) = 7 rounds of L.
+/// 3. The exporter's RSS before and after 10,000 probes (8 clients, 200 profiles in turn,
+///    L = 0, every probe a check), twice, and its CPU time per probe.
+fn serve_probes(_args: &[String]) {
+    const UNITS: usize = 100;
+    let bench = Bench::new(UNITS, 1);
+    say("4. headroom serve: probes over HTTP (a new connection each), the release binary");
+    say("");
+
+    bench.set_latency(Duration::ZERO);
+    let exporter = Exporter::start(&bench, &serve_config(&bench, UNITS, "0s"));
+    for (name, profile) in [
+        ("Alibaba, 1 query", "ali-0000"),
+        ("Huawei Cloud, 3 queries", "huaweicloud-0000"),
+    ] {
+        let target = format!("/probe?profile={profile}");
+        for _ in 0..20 {
+            exporter.get(&target);
+        }
+        let mut times: Vec<Duration> = (0..201)
+            .map(|_| {
+                let started = Instant::now();
+                let (status, _) = exporter.get(&target);
+                assert_eq!(status, 200);
+                started.elapsed()
+            })
+            .collect();
+        times.sort();
+        say(&format!(
+            "   one probe, {name:<24} L = 0:   median {:.2} ms, 90th percentile {:.2} ms",
+            ms(times[100]),
+            ms(times[180])
+        ));
+    }
+    drop(exporter);
+    let exporter = Exporter::start(&bench, &serve_config(&bench, UNITS, "30s"));
+    exporter.get("/probe?profile=huaweicloud-0000");
+    let mut times: Vec<Duration> = (0..201)
+        .map(|_| {
+            let started = Instant::now();
+            exporter.get("/probe?profile=huaweicloud-0000");
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    say(&format!(
+        "   one probe answered from a recent result:          median {:.2} ms",
+        ms(times[100])
+    ));
+    drop(exporter);
+
+    say("");
+    bench.set_latency(LATENCY);
+    let exporter = std::sync::Arc::new(Exporter::start(&bench, &serve_config(&bench, UNITS, "0s")));
+    exporter.get(&format!("/probe?profile={}", probe_profile(0)));
+    for retry in [false, true] {
+        let started = Instant::now();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(100));
+        let clients: Vec<_> = (0..100)
+            .map(|i| {
+                let exporter = std::sync::Arc::clone(&exporter);
+                let barrier = std::sync::Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    let target = format!("/probe?profile={}", probe_profile(i));
+                    barrier.wait();
+                    let mut refusals = 0;
+                    loop {
+                        let (status, _) = exporter.get(&target);
+                        match status {
+                            200 => return (started.elapsed(), refusals, true),
+                            503 if retry => {
+                                refusals += 1;
+                                std::thread::sleep(Duration::from_millis(20));
+                            }
+                            503 => return (started.elapsed(), 1, false),
+                            other => panic!("status {other}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        let results: Vec<(Duration, usize, bool)> = clients
+            .into_iter()
+            .map(|c| c.join().expect("client"))
+            .collect();
+        let answered: Vec<Duration> = results.iter().filter(|r| r.2).map(|r| r.0).collect();
+        let refused: Vec<Duration> = results.iter().filter(|r| !r.2).map(|r| r.0).collect();
+        let slowest = |d: &[Duration]| d.iter().max().map_or(0.0, |d| ms(*d));
+        if retry {
+            let refusals: usize = results.iter().map(|r| r.1).sum();
+            say(&format!(
+                "   100 probes at once, L = {} ms, refused ones again after 20 ms: all 100 answered in {:.0} ms (limit 7 x L = {} ms; {refusals} refusals on the way)",
+                LATENCY.as_millis(),
+                slowest(&answered),
+                7 * LATENCY.as_millis()
+            ));
+        } else {
+            say(&format!(
+                "   100 probes at once, L = {} ms: {} answered, the last in {:.0} ms (limit L = {} ms); {} refused with 503, the last in {:.1} ms",
+                LATENCY.as_millis(),
+                answered.len(),
+                slowest(&answered),
+                LATENCY.as_millis(),
+                refused.len(),
+                slowest(&refused)
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    drop(exporter);
+
+    say("");
+    bench.set_latency(Duration::ZERO);
+    let exporter = std::sync::Arc::new(Exporter::start(&bench, &serve_config(&bench, UNITS, "0s")));
+    for i in 0..200 {
+        exporter.get(&format!("/probe?profile={}", probe_profile(i)));
+    }
+    let (mut before, _) = exporter.memory_kib();
+    const PROBES: usize = 10_000;
+    const CLIENTS: usize = 8;
+    // Twice: memory that still grows in the second round would be a leak, not warm-up.
+    for round in ["first", "second"] {
+        let cpu_before = exporter.cpu();
+        let started = Instant::now();
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let exporter = std::sync::Arc::clone(&exporter);
+                std::thread::spawn(move || {
+                    for i in (c..PROBES).step_by(CLIENTS) {
+                        let target = format!("/probe?profile={}", probe_profile(i % 200));
+                        let (status, _) = exporter.get(&target);
+                        assert!(status == 200 || status == 503, "status {status}");
+                    }
+                })
+            })
+            .collect();
+        for client in clients {
+            client.join().expect("client");
+        }
+        let elapsed = started.elapsed();
+        let (after, peak) = exporter.memory_kib();
+        let cpu = exporter
+            .cpu()
+            .zip(cpu_before)
+            .map(|(after, before)| after.saturating_sub(before));
+        say(&format!(
+            "   {round} 10,000 probes (8 clients, L = 0) in {:.1} s: RSS {} MiB before, {} MiB after (peak {} MiB); CPU {}",
+            elapsed.as_secs_f64(),
+            mib(before),
+            mib(after),
+            mib(peak),
+            cpu.map_or_else(
+                || "?".to_string(),
+                |cpu| format!("{:.2} ms a probe", ms(cpu) / PROBES as f64)
+            )
+        ));
+        before = after;
+    }
+}
+
+/// `cargo test --benches`: the serve mode still starts and answers a probe.
+fn serve_smoke() {
+    let bench = Bench::new(1, 1);
+    bench.set_latency(Duration::ZERO);
+    let exporter = Exporter::start(&bench, &serve_config(&bench, 1, "0s"));
+    let (status, body) = exporter.get("/probe?profile=ali-0000");
+    assert_eq!(status, 200);
+    assert!(body > 0);
+    say("smoke: headroom serve answered a probe");
 }

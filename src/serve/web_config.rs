@@ -52,7 +52,8 @@ const DECOY_HASH: &str = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV
 #[serde(deny_unknown_fields)]
 struct RawWebConfig {
     tls_server_config: Option<RawTls>,
-    basic_auth_users: Option<BTreeMap<String, serde_yaml::Value>>,
+    // A mapping refuses a user named twice (a map would keep the last one silently).
+    basic_auth_users: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Deserialize)]
@@ -89,7 +90,7 @@ impl WebConfig {
             Some((line, column)) => format!("{}:{line}:{column}", path.display()),
             None => path.display().to_string(),
         };
-        let bytes = std::fs::read(path)
+        let bytes = read_capped(path)
             .map_err(|e| format!("{}: cannot read the web config: {e}", path.display()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| format!("{}: the web config is not UTF-8 text", path.display()))?;
@@ -115,6 +116,16 @@ impl WebConfig {
         };
         let mut users = BTreeMap::new();
         for (user, hash) in raw.basic_auth_users.unwrap_or_default() {
+            let user = match user {
+                serde_yaml::Value::String(user) => user,
+                serde_yaml::Value::Number(number) => number.to_string(),
+                _ => {
+                    return Err(fail(
+                        &["basic_auth_users"],
+                        "user names must be strings".into(),
+                    ));
+                }
+            };
             let name = crate::output::clean(&user, 60);
             if user.is_empty() || user.contains(':') || user.chars().any(char::is_control) {
                 return Err(fail(
@@ -149,6 +160,26 @@ impl WebConfig {
     }
 }
 
+/// The largest web config, certificate or key file read: each is a few kilobytes, and a path
+/// to a device (`/dev/zero`) must not be read forever.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("it is a directory".into());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err("it is over 1 MiB, more than any such file".into());
+    }
+    Ok(bytes)
+}
+
 /// A serde error as a message: an unknown key named, with what headroom implements, a
 /// "did you mean", or that the toolkit has it and headroom does not.
 fn yaml_message(error: &serde_yaml::Error) -> String {
@@ -156,6 +187,13 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
     if let Some(index) = message.find(" at line ") {
         message.truncate(index);
     }
+    // The types' names mean nothing to the reader; say what is expected instead.
+    let message = message
+        .replace(
+            "struct RawWebConfig",
+            "a mapping of tls_server_config and basic_auth_users",
+        )
+        .replace("struct RawTls", "a mapping of cert_file and key_file");
     let Some(field) = message
         .split("unknown field `")
         .nth(1)
@@ -218,7 +256,7 @@ fn tls_config(
     let cert_path = resolve(cert_file);
     let key_path = resolve(key_file);
     let read = |key: &str, path: &Path| {
-        std::fs::read(path).map_err(|e| {
+        read_capped(path).map_err(|e| {
             fail(
                 &["tls_server_config", key],
                 format!("cannot read {}: {e}", path.display()),
@@ -419,6 +457,59 @@ mod tests {
         let web = load(&format!("basic_auth_users:\n  alice: '{DECOY_HASH}'\n")).unwrap();
         assert!(web.requires_auth() && web.tls.is_none());
         assert!(!load("").unwrap().requires_auth());
+    }
+
+    #[test]
+    fn hostile_files_are_errors_not_panics() {
+        for (text, expected) in [
+            (
+                "- a\n- b\n",
+                "expected a mapping of tls_server_config and basic_auth_users",
+            ),
+            (
+                "just words",
+                "expected a mapping of tls_server_config and basic_auth_users",
+            ),
+            (
+                "tls_server_config: 5\n",
+                "expected a mapping of cert_file and key_file",
+            ),
+            ("basic_auth_users: [a, b]\n", "basic_auth_users"),
+            ("basic_auth_users:\n  a: x\n  a: y\n", "duplicate"),
+            ("tls_server_config:\n  cert_file: [a]\n", "cert_file"),
+            ("{{{{", "DIR/web.yml:1:"),
+        ] {
+            let error = load(text)
+                .err()
+                .unwrap_or_else(|| panic!("{text:?} loaded"));
+            assert!(error.starts_with("DIR/web.yml"), "{text:?}: {error}");
+            assert!(error.contains(expected), "{text:?}: {error}");
+            assert!(!error.contains("Raw"), "{text:?}: {error}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let error = WebConfig::load(dir.path()).err().unwrap();
+        assert!(error.contains("is a directory"), "{error}");
+        #[cfg(unix)]
+        {
+            let error = WebConfig::load(Path::new("/dev/zero")).err().unwrap();
+            assert!(error.contains("over 1 MiB"), "{error}");
+            let web = dir.path().join("web.yml");
+            std::fs::write(
+                &web,
+                "tls_server_config:\n  cert_file: /dev/zero\n  key_file: /dev/zero\n",
+            )
+            .unwrap();
+            let error = WebConfig::load(&web).err().unwrap();
+            assert!(
+                error.contains(
+                    "tls_server_config.cert_file: cannot read /dev/zero: it is over 1 MiB"
+                ),
+                "{error}"
+            );
+        }
+        std::fs::write(dir.path().join("bad.yml"), b"\xff\xfe").unwrap();
+        let error = WebConfig::load(&dir.path().join("bad.yml")).err().unwrap();
+        assert!(error.contains("not UTF-8"), "{error}");
     }
 
     #[test]
