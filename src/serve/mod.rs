@@ -83,7 +83,7 @@ impl Server {
             crate::printer::stderr(&format!("warning: {warning}"));
         }
         let profiles = config.profiles.len();
-        let generation = Generation::new(config, metrics::probe_text).map_err(|e| e.to_string())?;
+        let generation = Generation::new(config).map_err(|e| e.to_string())?;
         *self.generation.write().unwrap_or_else(|p| p.into_inner()) = generation;
         if let Some(web) = web {
             *self.web.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(web);
@@ -123,7 +123,7 @@ pub async fn run(
         Some(path) => WebConfig::load(path).map_err(AppError::Other)?,
         None => WebConfig::none(),
     };
-    let generation = Generation::new(config, metrics::probe_text)?;
+    let generation = Generation::new(config)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| AppError::Other(format!("cannot listen on {}: {e}", args.listen)))?;

@@ -11,7 +11,7 @@
 //! - At most [`MAX_CHECKS`] checks run at once; cached answers and followers do not count.
 //! - Every check has a deadline; queries still running then count as failed (`timeout`).
 //!
-//! Nothing here renders or speaks HTTP: `routes` does, with what [`Generation::probe`] returns.
+//! Nothing here speaks HTTP: `routes` does, with what [`Generation::probe`] returns.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,7 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
 
+use super::metrics::probe_text;
 use crate::cli::{CheckArgs, ColorChoice, GlobalArgs};
 use crate::commands::{AppError, check};
 use crate::config::{self, Config, did_you_mean, wildcard_match};
@@ -236,15 +237,11 @@ pub enum Answer {
     Refused(String),
 }
 
-/// Turns a report into the answer's text; `routes` and `metrics` decide its form.
-pub type Render = fn(&Report, Duration, Duration) -> (String, bool);
-
 /// One loaded config and everything that must be thrown away with it on a reload: the engine
 /// (its connections, pacing, project ids), the recent results and the running checks.
 pub struct Generation {
     pub config: Arc<Config>,
     engine: Arc<Engine>,
-    render: Render,
     /// Checks print nothing: notes and failed queries are the scraper's business, in the
     /// answer (and in the `-v` log).
     printer: Printer,
@@ -253,13 +250,12 @@ pub struct Generation {
 }
 
 impl Generation {
-    pub fn new(config: Config, render: Render) -> Result<Arc<Generation>, AppError> {
+    pub fn new(config: Config) -> Result<Arc<Generation>, AppError> {
         let settings = check::settings_from(&config, None, None, None)?;
         let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
         Ok(Arc::new(Generation {
             config: Arc::new(config),
             engine,
-            render,
             printer: Printer::new(&GlobalArgs {
                 config: None,
                 color: ColorChoice::Never,
@@ -357,8 +353,7 @@ impl Generation {
                 if fresh {
                     record_history(&report);
                 }
-                let (text, success) =
-                    (self.render)(&report, started.elapsed(), self.min_interval());
+                let (text, success) = probe_text(&report, started.elapsed(), self.min_interval());
                 Ok(Arc::new(Outcome {
                     text,
                     success,
@@ -392,21 +387,36 @@ impl Generation {
             return;
         }
         let mut recent = lock(&self.recent);
-        let min_interval = self.min_interval();
-        recent.retain(|_, kept| kept.started.elapsed() < min_interval);
         recent.insert(selection, Arc::clone(outcome));
-        let bytes = |recent: &HashMap<Selection, Arc<Outcome>>| -> usize {
-            recent.values().map(|kept| kept.text.len()).sum()
+        keep_recent(
+            &mut recent,
+            self.min_interval(),
+            MAX_RECENT,
+            MAX_RECENT_BYTES,
+        );
+    }
+}
+
+/// Drops the results older than `min_interval`, then the oldest until at most `entries`
+/// results of at most `bytes` of text together are left (the newest is always kept).
+fn keep_recent(
+    recent: &mut HashMap<Selection, Arc<Outcome>>,
+    min_interval: Duration,
+    entries: usize,
+    bytes: usize,
+) {
+    recent.retain(|_, kept| kept.started.elapsed() < min_interval);
+    let mut total: usize = recent.values().map(|kept| kept.text.len()).sum();
+    while recent.len() > entries || (recent.len() > 1 && total > bytes) {
+        let Some(oldest) = recent
+            .iter()
+            .min_by_key(|(_, kept)| kept.started)
+            .map(|(key, _)| key.clone())
+        else {
+            break;
         };
-        while recent.len() > MAX_RECENT || (recent.len() > 1 && bytes(&recent) > MAX_RECENT_BYTES) {
-            let Some(oldest) = recent
-                .iter()
-                .min_by_key(|(_, kept)| kept.started)
-                .map(|(key, _)| key.clone())
-            else {
-                break;
-            };
-            recent.remove(&oldest);
+        if let Some(gone) = recent.remove(&oldest) {
+            total -= gone.text.len();
         }
     }
 }
@@ -511,6 +521,44 @@ mod tests {
             assert!(error.contains(expected), "{query}: {error}");
             assert!(!error.contains('\n'), "{query}: {error}");
         }
+    }
+
+    #[test]
+    fn recent_results_expire_and_are_capped_oldest_first() {
+        let now = Instant::now();
+        let selection = |name: &str| Selection {
+            profiles: vec![name.to_string()],
+            providers: Vec::new(),
+            services: Vec::new(),
+            regions: Vec::new(),
+        };
+        let outcome = |age_ms: u64, bytes: usize| {
+            Arc::new(Outcome {
+                text: "x".repeat(bytes),
+                success: true,
+                started: now - Duration::from_millis(age_ms),
+            })
+        };
+        let mut recent = HashMap::new();
+        recent.insert(selection("expired"), outcome(31_000, 10));
+        for (name, age) in [("a", 400), ("b", 300), ("c", 200), ("d", 100)] {
+            recent.insert(selection(name), outcome(age, 10));
+        }
+        let minute = Duration::from_secs(30);
+        keep_recent(&mut recent, minute, 3, 1000);
+        let mut left: Vec<&str> = recent.keys().map(|s| s.profiles[0].as_str()).collect();
+        left.sort();
+        assert_eq!(left, ["b", "c", "d"]);
+        keep_recent(&mut recent, minute, 3, 25);
+        let mut left: Vec<&str> = recent.keys().map(|s| s.profiles[0].as_str()).collect();
+        left.sort();
+        assert_eq!(left, ["c", "d"]);
+        // One result larger than the byte cap is still kept: it is the newest.
+        recent.insert(selection("big"), outcome(0, 100));
+        keep_recent(&mut recent, minute, 3, 25);
+        assert_eq!(recent.len(), 1);
+        keep_recent(&mut recent, Duration::ZERO, 3, 25);
+        assert!(recent.is_empty());
     }
 
     #[test]
