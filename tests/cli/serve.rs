@@ -640,6 +640,55 @@ fn the_answer_comes_before_the_scrape_timeout() {
     assert!(reply.body.contains("X-Prometheus-Scrape-Timeout-Seconds"));
 }
 
+#[test]
+fn a_probe_that_cannot_wait_for_the_identical_running_check_is_answered_in_time() {
+    let world = World::standard();
+    world.fake.add_fault(
+        Fault::always(Service::Vpcep, FaultKind::Latency(Duration::from_secs(3))).for_key(HW_KEY),
+    );
+    let config = world.standard_config("");
+    let exporter = Arc::new(Exporter::start(&world, &config, &[]));
+    // A scraper with time to wait starts the check...
+    let patient = {
+        let exporter = Arc::clone(&exporter);
+        std::thread::spawn(move || {
+            exporter.get_with(
+                "/probe?profile=hw",
+                &[("X-Prometheus-Scrape-Timeout-Seconds", "10")],
+            )
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    // ...and one with 1 s cannot wait for its end: it is answered in time, every query of
+    // the selection counted as timed out.
+    let started = Instant::now();
+    let hurried = exporter.get_with(
+        "/probe?profile=hw",
+        &[("X-Prometheus-Scrape-Timeout-Seconds", "1")],
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(hurried.status, 200);
+    let hurried = samples(&hurried.body);
+    assert_eq!(value(&hurried, "headroom_probe_success", &[]), 0.0);
+    for service in ["vpc", "vpn", "vpcep"] {
+        assert_eq!(
+            value(&hurried, "headroom_query_success", &[("service", service)]),
+            0.0
+        );
+    }
+    let patient = patient.join().unwrap();
+    assert_eq!(
+        value(&samples(&patient.body), "headroom_probe_success", &[]),
+        1.0
+    );
+    // One check was sent to the cloud, not two.
+    assert_eq!(hw_requests(&world), 3);
+}
+
 /// The requests the fake received for the Huawei Cloud account (IAM aside).
 fn hw_requests(world: &World) -> usize {
     world
@@ -884,6 +933,39 @@ fn sigterm_lets_running_probes_finish_then_exits_0() {
     assert!(waited < Duration::from_secs(6), "{waited:?}");
     assert!(exporter.stderr().contains("SIGTERM received"));
     assert!(TcpStream::connect(addr).is_err(), "still accepting");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_cuts_off_what_still_runs_after_5_s() {
+    use nix::sys::signal::Signal;
+    let world = World::standard();
+    world.fake.set_latency(Duration::from_secs(8));
+    let config = world.standard_config("");
+    let mut exporter = Exporter::start(&world, &config, &[]);
+    let addr = exporter.addr;
+    let running = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(b"GET /probe?profile=ali HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        answer
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    exporter.signal(Signal::SIGTERM);
+    let status = exporter.wait_exit(Duration::from_secs(10)).expect("exited");
+    let waited = signalled.elapsed();
+    assert_eq!(status.code(), Some(0), "{}", exporter.stderr());
+    assert!(
+        waited >= Duration::from_millis(4900) && waited < Duration::from_secs(7),
+        "{waited:?}"
+    );
+    // The probe got no answer: the connection closed under it.
+    assert!(running.join().unwrap().is_empty());
+    exporter.wait_for_line("requests still running after 5 s are cut off");
 }
 
 #[cfg(unix)]
