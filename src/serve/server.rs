@@ -171,7 +171,10 @@ async fn reload_on_hangup(server: Arc<Server>) {
         }
     }
     #[cfg(not(unix))]
-    std::future::pending::<()>().await;
+    {
+        let _ = server;
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Resolves with the signal's name at SIGTERM or SIGINT (Ctrl-C).
