@@ -237,11 +237,19 @@ pub enum Answer {
     Refused(String),
 }
 
+/// How long one engine serves the probes of a config before a fresh one replaces it. An engine
+/// keeps what `check` keeps for one run (project ids looked up, and whatever else a run may
+/// cache); an exporter's run never ends, so its engine is given one of a few minutes: shorter
+/// than temporary credentials live (15 minutes at the least on both clouds), long enough to
+/// keep connections to the clouds.
+const ENGINE_LIFETIME: Duration = Duration::from_secs(300);
+
 /// One loaded config and everything that must be thrown away with it on a reload: the engine
 /// (its connections, pacing, project ids), the recent results and the running checks.
 pub struct Generation {
     pub config: Arc<Config>,
-    engine: Arc<Engine>,
+    /// The engine and when it was made; checks running hold their own handle on it.
+    engine: Mutex<(Arc<Engine>, Instant)>,
     /// Checks print nothing: notes and failed queries are the scraper's business, in the
     /// answer (and in the `-v` log).
     printer: Printer,
@@ -251,11 +259,10 @@ pub struct Generation {
 
 impl Generation {
     pub fn new(config: Config) -> Result<Arc<Generation>, AppError> {
-        let settings = check::settings_from(&config, None, None, None)?;
-        let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
+        let engine = new_engine(&config)?;
         Ok(Arc::new(Generation {
             config: Arc::new(config),
-            engine,
+            engine: Mutex::new((engine, Instant::now())),
             printer: Printer::new(&GlobalArgs {
                 config: None,
                 color: ColorChoice::Never,
@@ -269,6 +276,19 @@ impl Generation {
 
     fn min_interval(&self) -> Duration {
         self.config.serve.min_interval
+    }
+
+    /// The engine for a new check: the current one, or a fresh one once it is
+    /// [`ENGINE_LIFETIME`] old (the old one goes when its last check ends).
+    fn engine(&self) -> Arc<Engine> {
+        let mut engine = lock(&self.engine);
+        if engine.1.elapsed() >= ENGINE_LIFETIME {
+            match new_engine(&self.config) {
+                Ok(fresh) => *engine = (fresh, Instant::now()),
+                Err(error) => log(1, || format!("serve: keeping the engine: {error}")),
+            }
+        }
+        Arc::clone(&engine.0)
     }
 
     /// Answers a probe of `selection` by `deadline`: a recent result, the result of the
@@ -340,11 +360,12 @@ impl Generation {
     /// one (not the stand-in of [`Generation::cut_off`]).
     async fn check(&self, selection: &Selection, deadline: Instant, fresh: bool) -> Shared {
         let started = Instant::now();
+        let engine = self.engine();
         let report = check::report_with(
             &self.printer,
             &selection.args(),
             &self.config,
-            &self.engine,
+            &engine,
             Some(deadline),
         )
         .await;
@@ -419,6 +440,12 @@ fn keep_recent(
             total -= gone.text.len();
         }
     }
+}
+
+/// The engine for `config`'s probes, with the config's timeout, retries and concurrency.
+fn new_engine(config: &Config) -> Result<Arc<Engine>, AppError> {
+    let settings = check::settings_from(config, None, None, None)?;
+    Engine::new(settings, config.secrets()).map_err(AppError::Other)
 }
 
 /// Waits for a check's result, until `deadline` when there is one; `None` when it has not
