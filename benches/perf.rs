@@ -763,6 +763,7 @@ fn local_cost(rows: usize, runs: usize) {
         rows: build(),
         errors: Vec::new(),
         unmatched: Vec::new(),
+        demand: None,
         queries: (0..rows / 4)
             .map(|i| QueryRecord {
                 profile: format!("profile-{:03}", i % 250),

@@ -62,7 +62,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo"
+            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
                     return 0
                     ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --need)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -156,7 +160,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +220,10 @@ _headroom() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
+                    return 0
+                    ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --need)
@@ -404,7 +412,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,6 +474,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
                     return 0
                     ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --need)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -498,7 +510,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,6 +570,10 @@ _headroom() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
+                    return 0
+                    ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --need)

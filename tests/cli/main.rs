@@ -12,6 +12,7 @@ mod create_ccn;
 mod faults;
 mod hostile;
 mod outputs;
+mod preflight;
 mod readme;
 mod secrets;
 mod sources;
