@@ -570,6 +570,10 @@ fn the_fuzz_corpus_replays_without_a_panic() {
             let _ = headroom::providers::smartag::parse_described(&body);
             let _ = headroom::sources::vpc::parse_quotas(&body);
             let _ = headroom::providers::huawei::parse_project_id(&body, "eu-de");
+            for source in headroom::sources::Source::ALL {
+                let _ = (source.describe().parse)(&body, None);
+                let _ = (source.describe().parse)(&body, Some("1"));
+            }
         }
         count += 1;
     }
