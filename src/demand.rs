@@ -27,15 +27,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn matches(&self, profile: &str, region: &str, service: &str, resource: &str) -> bool {
-        self.profile
-            .as_deref()
-            .is_none_or(|p| wildcard_match(p, profile))
-            && self
-                .region
-                .as_deref()
-                .is_none_or(|r| wildcard_match(r, region))
-            && wildcard_match(&self.service, service)
-            && wildcard_match(&self.resource, resource)
+        self.selects(profile, region, service) && wildcard_match(&self.resource, resource)
     }
 
     /// Whether the entry can involve a query of (profile, region, service).
