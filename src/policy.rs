@@ -91,7 +91,10 @@ pub fn policies<'a>(
         }
         // Without a project id (or with several regions) the project is looked up through IAM.
         let looks_up_projects = profile.provider != Provider::Alibaba
-            && (profile.project_id.is_none() || profile.regions.len() > 1);
+            && profile
+                .regions
+                .iter()
+                .any(|region| profile.project_id(region).is_none());
         if looks_up_projects {
             policy.actions.push(IAM_PROJECTS_PERMISSION.to_string());
         }

@@ -45,7 +45,7 @@ pub async fn report(
         printer.note(note);
     }
     let format = args.output.unwrap_or(Format::Table);
-    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
+    let engine = Engine::new(settings, config).map_err(AppError::Other)?;
     let progress = crate::progress::Progress::start(plan.targets.len(), format, printer);
     let answers = engine.query_all(plan.targets, &progress.counter()).await;
     progress.finish();
