@@ -15,5 +15,6 @@ mod outputs;
 mod readme;
 mod secrets;
 mod sources;
+mod table_width;
 mod tls;
 mod validation;
