@@ -356,3 +356,32 @@ fn piped_and_written_tables_are_never_fitted() {
     assert_eq!(shown, "");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
+
+/// The README's example of the narrow table: the VPN and VPCEP quotas of its profiles on a
+/// terminal 60 columns wide, as the binary prints them.
+#[test]
+fn the_readme_shows_the_real_narrow_table() {
+    let world = World::standard();
+    let config = world.write_config(&format!(
+        "profiles:\n{}{}{}",
+        world.ali_profile("ali-prod"),
+        world.hw_profile("hw-prod"),
+        world.otc_profile("otc-prod")
+    ));
+    let args = ["-s", "vpn", "-s", "vpcep"];
+    let text = at_terminal(&world, &config, 60, &args);
+    assert_eq!(
+        read_back(&text, &expected_rows(&world, &config, &args)),
+        Layout::Grouped
+    );
+    assert!(widest(&text) <= 60, "{text}");
+
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```text\nSERVICE  RESOURCE")
+        .expect("the README's narrow table")
+        + "```text\n".len();
+    let end = start + readme[start..].find("```").expect("the block's end");
+    assert_eq!(readme[start..end], text, "README, At a terminal");
+}
