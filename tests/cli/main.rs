@@ -16,5 +16,6 @@ mod preflight;
 mod readme;
 mod secrets;
 mod sources;
+mod table_width;
 mod tls;
 mod validation;
