@@ -16,10 +16,13 @@ use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
 const HEADER: [&str; 9] = [
     "PROFILE", "REGION", "SERVICE", "RESOURCE", "USED", "LIMIT", "USE%", "LEFT", "STATUS",
 ];
+/// With `--demand`, after LEFT: what the deployment needs of the quota and what is missing.
+const DEMAND_HEADER: [&str; 2] = ["NEED", "SHORT"];
 /// PROFILE and REGION, the columns that the grouped layout moves into its headings.
 const PLACE: usize = 2;
-/// Columns holding numbers: right-aligned so digits line up.
-const NUMERIC: std::ops::RangeInclusive<usize> = 4..=7;
+/// Columns holding numbers (USED to LEFT, and NEED and SHORT after them): right-aligned so
+/// digits line up.
+const NUMERIC: std::ops::RangeInclusive<usize> = 4..=9;
 /// Spaces between columns; there are no vertical lines.
 const GAP: u16 = 2;
 const BAR_CELLS: usize = 10;
@@ -105,6 +108,12 @@ fn heading(row: &QuotaRow) -> String {
 
 fn build(report: &Report, options: &RenderOptions, layout: Layout) -> Table {
     let skip = if layout == Layout::Grouped { PLACE } else { 0 };
+    let demand = report.demand.is_some();
+    let mut header: Vec<&str> = HEADER[..8].to_vec();
+    if demand {
+        header.extend(DEMAND_HEADER);
+    }
+    header.push(HEADER[8]);
     let mut table = Table::new();
     // The terminal is the caller's business: no tty probing, colour and width only as told.
     // No width is ever set either, so the table never wraps a cell: `lines` picks a layout
@@ -112,21 +121,21 @@ fn build(report: &Report, options: &RenderOptions, layout: Layout) -> Table {
     table
         .force_no_tty()
         .load_style(presets::NOTHING)
-        .set_header(&HEADER[skip..]);
+        .set_header(&header[skip..]);
     if options.color {
         table.enforce_styling();
         // Colour the word only, so the padding stays plain and trailing spaces can be trimmed.
         table.style_text_only();
     }
     for row in &report.rows {
-        let mut cells = cells(row, options.color, layout == Layout::Bars);
+        let mut cells = cells(row, options.color, layout == Layout::Bars, demand);
         cells.drain(..skip);
         table.add_row(cells);
     }
-    let last = HEADER.len() - 1 - skip;
+    let last = header.len() - 1 - skip;
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { GAP }));
-        if NUMERIC.contains(&(index + skip)) {
+        if NUMERIC.contains(&(index + skip)) && index != last {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
@@ -147,7 +156,7 @@ fn natural_width(table: &Table) -> usize {
     content + padding
 }
 
-fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
+fn cells(row: &QuotaRow, color: bool, bars: bool, demand: bool) -> Vec<Cell> {
     let number = |value: Option<Amount>, none: &str| {
         value.map_or_else(|| none.to_string(), |v| v.to_string())
     };
@@ -159,7 +168,7 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
             Status::Critical => Color::Red,
         });
     }
-    vec![
+    let mut cells = vec![
         Cell::new(clean(&row.profile, NAME_CAP)),
         Cell::new(clean(&row.region, NAME_CAP)),
         Cell::new(clean(&row.service, NAME_CAP)),
@@ -168,8 +177,17 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
         Cell::new(number(row.limit, "unlimited")),
         Cell::new(usage(row.usage_percent, bars)),
         Cell::new(number(row.left, "-")),
-        status,
-    ]
+    ];
+    if demand {
+        cells.push(Cell::new(
+            row.need.map_or_else(|| "-".to_string(), |n| n.to_string()),
+        ));
+        // `-` when it fits: only a shortfall is worth a number.
+        let short = row.shortfall.filter(|s| s.value() > 0.0);
+        cells.push(Cell::new(number(short, "-")));
+    }
+    cells.push(status);
+    cells
 }
 
 /// `███████░░░ 72.0%`: one filled cell per ten percent, rounded, never more than ten.

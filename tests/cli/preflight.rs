@@ -65,6 +65,15 @@ fn a_deployment_that_falls_short_is_critical_with_its_shortfall() {
     );
 
     let table = stdout(&with_demand(&world, DEMAND, &[]));
+    let header = table.lines().next().unwrap();
+    assert!(header.ends_with("LEFT  NEED  SHORT  STATUS"), "{header}");
+    let short_row = table.lines().find(|l| l.contains("vpn_gateway")).unwrap();
+    assert!(
+        short_row.ends_with("27    30      3  critical"),
+        "{short_row}"
+    );
+    let fitting_row = table.lines().find(|l| l.contains("publicIp")).unwrap();
+    assert!(fitting_row.ends_with("8     3      -  ok"), "{fitting_row}");
     assert!(
         table.ends_with(
             "fits: 2 of 3; short: hw cn-north-4 vpn/vpn_gateway needs 30, 27 left (3 short)\n"
