@@ -71,6 +71,7 @@ pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResu
     let profiles: Vec<&Profile> = chosen.iter().map(|(profile, _)| *profile).collect();
     let policies = crate::policy::policies(
         &profiles,
+        &config.profiles,
         |profile| {
             chosen
                 .iter()
@@ -85,5 +86,8 @@ pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResu
         PolicyFormat::Json => crate::policy::json(&policies),
     };
     printer.data(text.as_bytes())?;
+    for trust in policies.iter().flat_map(|p| &p.trust) {
+        printer.note(trust);
+    }
     Ok(ExitCode::Ok)
 }
