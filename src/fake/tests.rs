@@ -328,7 +328,7 @@ async fn alibaba_security_token_is_required_and_signed() {
     let limit = "GetCloudConnectNetworkUseLimit";
     let without = ali_query("GET", limit, "cn-shanghai", &[], ALI_SECRET, None, None);
     let answer = send(client().get(format!("{base}/?{without}"))).await;
-    assert_eq!(answer.json["Code"], "InvalidSecurityToken.Malformed");
+    assert_eq!(answer.json["Code"], "MissingSecurityToken");
     let other = ali_query(
         "GET",
         limit,
