@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 use super::*;
 use crate::sign::{alibaba as ali, huawei as hw};
 
+mod assume;
 mod sources;
 
 const ALI_SECRET: &str = "DemoSecretAlibabaNotARealKey00";
