@@ -56,7 +56,8 @@ pub enum Service {
     Vpn,
     /// Huawei Cloud / OTC VPC Endpoint (`/v1/{project_id}/quotas`).
     Vpcep,
-    /// Huawei Cloud / OTC IAM (`/v3/projects?name=REGION`).
+    /// Huawei Cloud / OTC IAM (`/v3/projects?name=REGION`, and the agency call
+    /// `POST /v3.0/OS-CREDENTIAL/securitytokens`).
     Iam,
     /// Alibaba Quota Center (`quotas`, version `2020-05-10`), RPC style at path `/`:
     /// `ListProductQuotas`, with its documented 15 calls a second per account enforced.
@@ -426,8 +427,9 @@ pub struct Network {
 }
 
 /// A fault to inject. It matches requests to `service`, and, when they are `Some`, only those
-/// with that access key and (Alibaba) that `Action`. `times: Some(n)` limits it to the first `n`
-/// matching requests; `None` means always.
+/// with that access key and that action (Alibaba's `Action`, or on IAM
+/// `CreateTemporaryAccessKeyByAgency` for the agency call). `times: Some(n)` limits it to the
+/// first `n` matching requests; `None` means always.
 #[derive(Debug, Clone)]
 pub struct Fault {
     pub service: Service,
@@ -466,7 +468,8 @@ impl Fault {
         self
     }
 
-    /// Narrows the fault to one Alibaba `Action`.
+    /// Narrows the fault to one Alibaba `Action` (`AssumeRole` on STS), or on IAM to the agency
+    /// call (`CreateTemporaryAccessKeyByAgency`).
     pub fn for_action(mut self, action: &str) -> Fault {
         self.action = Some(action.to_string());
         self
@@ -564,6 +567,10 @@ impl RecordedRequest {
 /// long benchmark cannot grow the fake without limit.
 const MAX_RECORDED: usize = 100_000;
 
+/// The most temporary credentials kept; the oldest are forgotten beyond it (their keys then
+/// fail as unknown), so a long benchmark cannot grow the fake without limit.
+const MAX_ISSUED: usize = 100_000;
+
 /// Nonces are remembered this long (Alibaba's gateway team quotes a ~31 minute window; the
 /// 15 minute timestamp window refuses anything older anyway).
 const NONCE_WINDOW: Duration = Duration::from_secs(31 * 60);
@@ -589,7 +596,7 @@ struct State {
     /// `AssumeRole` calls (the last few seconds).
     assume_role_calls: HashMap<String, Vec<Instant>>,
     /// Every temporary credential issued, oldest first.
-    issued: Vec<temporary::Issued>,
+    issued: std::collections::VecDeque<temporary::Issued>,
 }
 
 /// State plus the addresses the handlers need (the redirect target, IAM's own URL).
@@ -723,7 +730,7 @@ impl FakeCloud {
                 nonces: HashMap::new(),
                 quota_center_calls: HashMap::new(),
                 assume_role_calls: HashMap::new(),
-                issued: Vec::new(),
+                issued: Default::default(),
             }),
             urls,
         });

@@ -152,6 +152,9 @@ pub(super) fn issue(state: &mut State, grant: Grant) -> Issued {
         assumed: grant.assumed,
         expires_at,
     };
-    state.issued.push(issued.clone());
+    if state.issued.len() >= super::MAX_ISSUED {
+        state.issued.pop_front();
+    }
+    state.issued.push_back(issued.clone());
     issued
 }
