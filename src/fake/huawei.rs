@@ -205,7 +205,7 @@ impl Reply<'_> {
     }
 
     /// The API gateway in front of every service.
-    pub(super) fn gateway(&self, status: u16, code: &str, message: &str) -> HttpResponse {
+    fn gateway(&self, status: u16, code: &str, message: &str) -> HttpResponse {
         let body = json!({"error_code": code, "error_msg": message, "request_id": self.request_id});
         self.json(status, body)
     }
