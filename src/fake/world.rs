@@ -934,13 +934,22 @@ profiles:
     regions: [cn-shanghai, cn-hongkong]
     access_key_id: {ali_key}
     access_key_secret: {ali_secret}
-    endpoints: {{ smartag: {smartag}, quotas: {quotas} }}
+    endpoints: {{ smartag: {smartag}, quotas: {quotas}, sts: {sts} }}
   hw-demo:
     provider: huaweicloud
     region: cn-north-4
     project_id: {hw_project}
+    domain_id: {hw_domain}
     access_key: {hw_key}
     secret_key: {hw_secret}
+    endpoints: {huawei_endpoints}
+  hw-team-b:
+    provider: huaweicloud
+    source_profile: hw-demo
+    agency: {{ domain_name: {team_b}, name: {reader} }}
+    region: {team_b_region}
+    project_id: {team_b_project}
+    services: [vpc, ecs]
     endpoints: {huawei_endpoints}
   otc-demo:
     provider: otc
@@ -948,11 +957,29 @@ profiles:
     access_key: {otc_key}
     secret_key: {otc_secret}
     endpoints: {otc_endpoints}
+# Two more Alibaba accounts, reached through a RAM role from ali-demo's key.
+fleets:
+  ali-org:
+    provider: alibaba
+    source_profile: ali-demo
+    role_arn: \"acs:ram::{{account}}:role/{reader}\"
+    region: cn-shanghai
+    services: [smartag, vpc, eip]
+    endpoints: {{ smartag: {smartag}, quotas: {quotas} }}
+    accounts: {{ ali-shop: \"{shop}\", ali-data: \"{data}\" }}
 ",
         ali_key = DEMO_ALIBABA_ACCESS_KEY,
         ali_secret = DEMO_ALIBABA_SECRET,
         smartag = handle.url(Service::Smartag),
         quotas = handle.url(Service::Quotas),
+        sts = handle.url(Service::Sts),
+        hw_domain = DEMO_HUAWEI_DOMAIN_ID,
+        team_b = DEMO_TEAM_B_DOMAIN_NAME,
+        reader = DEMO_READER_ROLE,
+        team_b_region = DEMO_TEAM_B_REGION,
+        team_b_project = DEMO_TEAM_B_PROJECT_ID,
+        shop = DEMO_ALIBABA_SHOP_ACCOUNT_ID,
+        data = DEMO_ALIBABA_DATA_ACCOUNT_ID,
         hw_project = DEMO_HUAWEI_PROJECT_ID,
         hw_key = DEMO_HUAWEI_ACCESS_KEY,
         hw_secret = DEMO_HUAWEI_SECRET,
