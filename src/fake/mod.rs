@@ -850,6 +850,18 @@ impl FakeHandle {
             .collect()
     }
 
+    /// The secret key and the token of every temporary credential issued so far, for tests
+    /// that check they never show anywhere.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.inner
+            .shared
+            .lock()
+            .issued
+            .iter()
+            .flat_map(|issued| [issued.secret.clone(), issued.token.clone()])
+            .collect()
+    }
+
     /// Makes every temporary credential issued so far expire now: a request with one is
     /// refused as expired from then on.
     pub fn expire_credentials(&self) {

@@ -375,7 +375,7 @@ impl Engine {
         let label = format!("{} {what}", profile.name);
         let (credentials, expires) = match &assume.target {
             AssumeTarget::Role { .. } => {
-                let url = assume_endpoint(profile, source, "sts", assume::DEFAULT_STS_ENDPOINT)?;
+                let url = self.assume_endpoint(profile, "sts", assume::DEFAULT_STS_ENDPOINT)?;
                 let pacer = self.pacer("sts", &self.base_key(profile), ASSUME_ROLE_PACING);
                 let params = assume::role_params(&assume.target, assume.duration);
                 let (body, exchange) = self
@@ -399,7 +399,7 @@ impl Engine {
             }
             AssumeTarget::Agency { .. } => {
                 let default = sources::huawei_endpoint(profile.provider, "iam", region);
-                let url = assume_endpoint(profile, source, "iam", &default)?;
+                let url = self.assume_endpoint(profile, "iam", &default)?;
                 let body = assume::agency_body(&assume.target, assume.duration);
                 // IAM calls signed with keys name the account they belong to.
                 let domain: Vec<(String, String)> = signing_domain(source)
@@ -433,6 +433,31 @@ impl Engine {
             secrets.extend(credentials.security_token.clone());
         }
         Ok(Arc::new(credentials))
+    }
+
+    /// The assume call's endpoint: the assumed profile's own, else the nearest source's along
+    /// the chain (a fleet's base profile usually sets it once), else the default.
+    fn assume_endpoint(
+        &self,
+        profile: &Profile,
+        key: &str,
+        default: &str,
+    ) -> Result<reqwest::Url, Failure> {
+        let mut current = profile;
+        for _ in 0..=crate::config::MAX_HOPS {
+            if let Some(url) = current.endpoints.get(key) {
+                return Ok(url.clone());
+            }
+            match current
+                .assume
+                .as_ref()
+                .and_then(|a| self.profiles.get(&a.source))
+            {
+                Some(source) => current = source,
+                None => break,
+            }
+        }
+        endpoint(profile, key, default)
     }
 
     /// The long-term access key at the root of `profile`'s chain of sources.
@@ -707,19 +732,6 @@ const ASSUME_ROLE_PACING: Pacing = Pacing {
     calls: 50,
     per: Duration::from_secs(1),
 };
-
-/// The assume call's endpoint: the assumed profile's own, else its source's, else the default.
-fn assume_endpoint(
-    profile: &Profile,
-    source: &Profile,
-    key: &str,
-    default: &str,
-) -> Result<reqwest::Url, Failure> {
-    match profile.endpoints.get(key).or(source.endpoints.get(key)) {
-        Some(url) => Ok(url.clone()),
-        None => endpoint(profile, key, default),
-    }
-}
 
 /// The account id of the keys a profile's IAM calls are signed with: a base profile's
 /// `domain_id`, or the account of the agency it assumed.
