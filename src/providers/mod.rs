@@ -375,7 +375,7 @@ impl Engine {
         let label = format!("{} {what}", profile.name);
         let (credentials, expires) = match &assume.target {
             AssumeTarget::Role { .. } => {
-                let url = self.assume_endpoint(profile, "sts", assume::DEFAULT_STS_ENDPOINT)?;
+                let url = self.chain_endpoint(profile, "sts", assume::DEFAULT_STS_ENDPOINT)?;
                 let pacer = self.pacer("sts", &self.base_key(profile), ASSUME_ROLE_PACING);
                 let params = assume::role_params(&assume.target, assume.duration);
                 let (body, exchange) = self
@@ -399,7 +399,7 @@ impl Engine {
             }
             AssumeTarget::Agency { .. } => {
                 let default = sources::huawei_endpoint(profile.provider, "iam", region);
-                let url = self.assume_endpoint(profile, "iam", &default)?;
+                let url = self.chain_endpoint(profile, "iam", &default)?;
                 let body = assume::agency_body(&assume.target, assume.duration);
                 // IAM calls signed with keys name the account they belong to.
                 let domain: Vec<(String, String)> = signing_domain(source)
@@ -435,9 +435,9 @@ impl Engine {
         Ok(Arc::new(credentials))
     }
 
-    /// The assume call's endpoint: the assumed profile's own, else the nearest source's along
-    /// the chain (a fleet's base profile usually sets it once), else the default.
-    fn assume_endpoint(
+    /// An endpoint that serves every account (STS, IAM): the profile's own, else the nearest
+    /// source's along its chain (a fleet's base profile usually sets it once), else the default.
+    fn chain_endpoint(
         &self,
         profile: &Profile,
         key: &str,
@@ -522,7 +522,8 @@ impl Engine {
         let profile = &target.profile;
         let credentials = &*self.credentials_for(profile).await?;
         let default = sources::huawei_endpoint(profile.provider, "iam", &target.region);
-        let endpoint = endpoint(profile, "iam", &default)?;
+        // IAM serves every account: an assumed profile uses the one its chain names.
+        let endpoint = self.chain_endpoint(profile, "iam", &default)?;
         let query = vec![("name".to_string(), target.region.clone())];
         let outcome = self
             .read_json(&format!("{} (IAM)", label(target)), |at, _nonce| {
@@ -531,6 +532,14 @@ impl Engine {
             .await;
         let prefix = |mut failure: Failure| {
             failure.message = format!("looking up the project id through IAM: {}", failure.message);
+            // Temporary credentials from an agency may not be allowed to list projects.
+            if profile.assume.is_some() {
+                failure.message.push_str(&format!(
+                    "; set `project_ids: {{{}: ...}}` for this profile (a fleet: under \
+                     `project_ids`, per account), so that no lookup is needed",
+                    target.region
+                ));
+            }
             failure
         };
         let (body, exchange) = outcome

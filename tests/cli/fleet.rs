@@ -375,3 +375,33 @@ fn no_key_secret_or_token_of_any_hop_shows_at_vvv() {
         );
     }
 }
+
+#[test]
+fn an_agency_without_a_project_id_looks_it_up_with_its_temporary_credentials() {
+    let world = World::new(fleet_cloud(2));
+    let config = fleet_config(&world, 2, "");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let without_ids = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("h00:") || line.contains("team-"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&config, without_ids + "\n").unwrap();
+    let output = run_fleet(&world, &config, &["-p", "h0*", "-o", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(row(&json(&output), "h00", "vpc")["used"], 0);
+    let lookups: Vec<_> = world
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.service == Service::Iam && r.path == "/v3/projects")
+        .collect();
+    assert_eq!(lookups.len(), 1, "only h00 has no configured project id");
+    let temporary: Vec<String> = world
+        .fake
+        .issued_credentials()
+        .into_iter()
+        .map(|c| c.access_key)
+        .collect();
+    assert!(temporary.contains(lookups[0].access_key.as_ref().unwrap()));
+}
