@@ -47,7 +47,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use headroom::fake::{Account, CcnRegion, FakeCloud, FakeHandle, Service};
+use headroom::fake::{Account, Agency, CcnRegion, FakeCloud, FakeHandle, Role, Service};
 use headroom::output::{self, Format, RenderOptions};
 use headroom::quota::{Provider, QueryRecord, QuotaRow, Report, Thresholds};
 use headroom::sources::vpc;
@@ -71,6 +71,7 @@ fn main() {
         Some("--serve") => return serve(&args[1..]),
         Some("--quota-center") => return quota_center(&args[1..]),
         Some("--serve-probes") => return serve_probes(&args[1..]),
+        Some("--fleet") => return fleet(&args[1..]),
         _ => {}
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -86,6 +87,8 @@ fn main() {
     wall_times(&bench, quick);
     say("");
     quota_center_fleet(QC_ACCOUNTS, LATENCY, 5);
+    say("");
+    assumed_fleet(FLEET_PROFILES, LATENCY, 5);
     say("");
     startup(&bench);
     say("");
@@ -767,6 +770,7 @@ fn local_cost(rows: usize, runs: usize) {
         rows: build(),
         errors: Vec::new(),
         unmatched: Vec::new(),
+        demand: None,
         queries: (0..rows / 4)
             .map(|i| QueryRecord {
                 profile: format!("profile-{:03}", i % 250),
@@ -981,6 +985,169 @@ fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
             "FASTER than the pacing allows"
         },
         if busiest <= QC_PACE { "met" } else { "MISSED" },
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1c. A fleet of assumed profiles from one base key per cloud
+
+/// Assumed profiles of the fleet case: half Alibaba RAM roles, half Huawei Cloud agencies.
+const FLEET_PROFILES: usize = 200;
+/// `AssumeRole` calls a base key may have in flight or answered within the last second.
+const ASSUME_PACE: usize = 50;
+
+/// `--fleet PROFILES LATENCY_MS [RUNS]`: the fleet case alone.
+fn fleet(args: &[String]) {
+    let arg = |i: usize, default: u64| {
+        args.get(i).map_or(default, |a| {
+            a.parse().expect("--fleet PROFILES LATENCY_MS [RUNS]")
+        })
+    };
+    assumed_fleet(
+        arg(0, FLEET_PROFILES as u64) as usize,
+        Duration::from_millis(arg(1, 100)),
+        arg(2, 5) as usize,
+    );
+}
+
+/// `profiles` assumed profiles, each one query (Smartag or VPC) after its assume call, from one
+/// Alibaba and one Huawei base key. What limits the wall time: every profile needs two round
+/// trips (assume, then query); the default concurrency of 64 lets 64 requests be in flight;
+/// and one base key's `AssumeRole` calls keep to 50 in flight or answered within a second, so
+/// A Alibaba profiles take ceil(A / 50) rounds of (1 s + L). The limit is the largest of these.
+fn assumed_fleet(profiles: usize, latency: Duration, runs: usize) {
+    const BASE_ALI: &str = "LTAI5tBenchFleetBase01";
+    const BASE_ALI_ACCOUNT: &str = "1000000000000001";
+    const BASE_HW: &str = "BENCHFLEETBASEHW0001";
+    let alibaba = profiles / 2;
+    let huawei = profiles - alibaba;
+    let mut base_ali = Account::alibaba(BASE_ALI, ALI_SECRET);
+    base_ali.account_id = BASE_ALI_ACCOUNT.into();
+    let mut base_hw = Account::huawei(BASE_HW, HW_SECRET);
+    base_hw.domain_name = "base".into();
+    let base_domain_id = base_hw.domain_id.clone();
+    let mut accounts = vec![base_ali, base_hw];
+    for i in 0..alibaba {
+        let mut ali = Account::alibaba(&format!("LTAI5tBenchTarget{i:05}"), ALI_SECRET);
+        ali.account_id = format!("{}", 2_000_000_000_000_000u64 + i as u64);
+        ali.roles = vec![Role::new("headroom-reader", &[BASE_ALI_ACCOUNT])];
+        ali.ccn = vec![(
+            "cn-shanghai".into(),
+            CcnRegion {
+                total: 100,
+                used_extra: 5,
+                networks: vec![],
+            },
+        )];
+        accounts.push(ali);
+    }
+    for i in 0..huawei {
+        let mut hw = Account::huawei(&format!("BENCHHWTARGET{i:05}00"), HW_SECRET);
+        hw.domain_name = format!("team-{i:04}");
+        hw.agencies = vec![Agency::new("headroom-reader", &["base"])];
+        hw.projects = vec![("cn-north-4".into(), format!("{i:032x}"))];
+        hw.quotas = vec![(
+            "cn-north-4".into(),
+            Service::Vpc,
+            vec![json!({"type": "vpc", "used": 4, "quota": 150, "min": 0})],
+        )];
+        accounts.push(hw);
+    }
+    let fake = FakeCloud {
+        accounts,
+        latency,
+        faults: Vec::new(),
+    }
+    .spawn()
+    .expect("start the fake cloud");
+    let ali_accounts: Vec<String> = (0..alibaba)
+        .map(|i| format!("a{i:04}: \"{}\"", 2_000_000_000_000_000u64 + i as u64))
+        .collect();
+    let hw_accounts: Vec<String> = (0..huawei)
+        .map(|i| format!("h{i:04}: team-{i:04}"))
+        .collect();
+    let project_ids: Vec<String> = (0..huawei)
+        .map(|i| format!("      h{i:04}: {{cn-north-4: {i:032x}}}\n"))
+        .collect();
+    let text = format!(
+        "profiles:\n  ali-base:\n    provider: alibaba\n    region: cn-shanghai\n    \
+         access_key_id: {BASE_ALI}\n    access_key_secret: ${{BENCH_ALI_SECRET}}\n    services: []\n    \
+         endpoints: {{sts: {sts}}}\n  hw-base:\n    provider: huaweicloud\n    region: cn-north-4\n    \
+         access_key: {BASE_HW}\n    secret_key: ${{BENCH_HW_SECRET}}\n    domain_id: {base_domain_id}\n    \
+         services: []\n    endpoints: {{iam: {iam}}}\nfleets:\n  ali-org:\n    provider: alibaba\n    \
+         source_profile: ali-base\n    role_arn: \"acs:ram::{{account}}:role/headroom-reader\"\n    \
+         region: cn-shanghai\n    services: [smartag]\n    endpoints: {{smartag: {smartag}}}\n    \
+         accounts: {{{ali}}}\n  hw-org:\n    provider: huaweicloud\n    source_profile: hw-base\n    \
+         agency: {{domain_name: \"{{account}}\", name: headroom-reader}}\n    region: cn-north-4\n    \
+         services: [vpc]\n    endpoints: {{vpc: {vpc}}}\n    accounts: {{{hw}}}\n    project_ids:\n{projects}",
+        sts = fake.url(Service::Sts),
+        iam = fake.url(Service::Iam),
+        smartag = fake.url(Service::Smartag),
+        vpc = fake.url(Service::Vpc),
+        ali = ali_accounts.join(", "),
+        hw = hw_accounts.join(", "),
+        projects = project_ids.concat(),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("fleet.yaml");
+    std::fs::write(&config, text).expect("write the config");
+    let requests = 2 * profiles;
+    let rounds = alibaba.div_ceil(ASSUME_PACE).max(1) as u32;
+    let by_pacing = (Duration::from_secs(1) + latency) * (rounds - 1) + latency * 2;
+    let by_concurrency = latency * requests.div_ceil(DEFAULT_CONCURRENCY) as u32;
+    let limit = by_pacing.max(by_concurrency).max(latency * 2);
+    let mut walls = Vec::new();
+    let mut busiest = 0;
+    for _ in 0..runs {
+        // The provider's window spans runs: let the last run's calls leave it.
+        std::thread::sleep(Duration::from_millis(1100));
+        fake.clear_requests();
+        let started = Instant::now();
+        let output = Command::new(HEADROOM)
+            .arg("--config")
+            .arg(&config)
+            .args(["check", "-o", "json"])
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("BENCH_ALI_SECRET", ALI_SECRET)
+            .env("BENCH_HW_SECRET", HW_SECRET)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run headroom");
+        walls.push(started.elapsed());
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let seen = fake.requests();
+        assert_eq!(
+            seen.len(),
+            requests,
+            "one assume call and one query a profile"
+        );
+        assert!(seen.iter().all(|r| r.signature_valid), "a bad signature");
+        busiest = busiest.max(fake.busiest_assume_second(BASE_ALI));
+    }
+    walls.sort();
+    let median = walls[walls.len() / 2];
+    say(&format!(
+        "1c. Fleet: {profiles} assumed profiles ({alibaba} RAM roles, {huawei} agencies) from one base key per cloud, every answer after L = {} ms",
+        latency.as_millis()
+    ));
+    say(&format!(
+        "   limit = max(2 x L, ceil({requests}/{DEFAULT_CONCURRENCY}) x L, {} rounds of AssumeRole pacing) = {:.0} ms; \
+         wall (median of {runs}) {:.0} ms = {:.2} x the limit (target <= 1.1: {}); busiest second of AssumeRole calls: {busiest} (at most {ASSUME_PACE})",
+        rounds,
+        ms(limit),
+        ms(median),
+        median.as_secs_f64() / limit.as_secs_f64(),
+        if median.as_secs_f64() <= 1.1 * limit.as_secs_f64() {
+            "met"
+        } else {
+            "MISSED"
+        },
     ));
 }
 

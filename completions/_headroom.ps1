@@ -23,8 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
         'headroom' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Row order: by name, or by usage (highest percentage first)')
+            [CompletionResult]::new('--demand', '--demand', [CompletionResultType]::ParameterName, 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README')
             [CompletionResult]::new('--need', '--need', [CompletionResultType]::ParameterName, 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for one attempt, e.g. 10s, 500ms')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts for a failed read (throttling, 5xx, connection errors)')
@@ -61,8 +62,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             break
         }
         'headroom;check' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
@@ -75,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Row order: by name, or by usage (highest percentage first)')
+            [CompletionResult]::new('--demand', '--demand', [CompletionResultType]::ParameterName, 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README')
             [CompletionResult]::new('--need', '--need', [CompletionResultType]::ParameterName, 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for one attempt, e.g. 10s, 500ms')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts for a failed read (throttling, 5xx, connection errors)')
@@ -126,8 +128,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             break
         }
         'headroom;policy' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards) [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards) [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
@@ -192,8 +194,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             break
         }
         'headroom;demo' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
@@ -206,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Row order: by name, or by usage (highest percentage first)')
+            [CompletionResult]::new('--demand', '--demand', [CompletionResultType]::ParameterName, 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README')
             [CompletionResult]::new('--need', '--need', [CompletionResultType]::ParameterName, 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for one attempt, e.g. 10s, 500ms')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts for a failed read (throttling, 5xx, connection errors)')
@@ -226,8 +229,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             break
         }
         'headroom;demo;check' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
@@ -240,6 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical threshold in percent of the limit (overrides the config)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Row order: by name, or by usage (highest percentage first)')
+            [CompletionResult]::new('--demand', '--demand', [CompletionResultType]::ParameterName, 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README')
             [CompletionResult]::new('--need', '--need', [CompletionResultType]::ParameterName, 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for one attempt, e.g. 10s, 500ms')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts for a failed read (throttling, 5xx, connection errors)')
@@ -291,8 +295,8 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             break
         }
         'headroom;demo;policy' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable) [default: all]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards) [default: all]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this profile (repeatable; `*` wildcards) [default: all]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er')

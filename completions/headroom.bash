@@ -65,7 +65,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo serve"
+            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +135,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
                     return 0
                     ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --need)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -159,7 +163,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,6 +223,10 @@ _headroom() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
+                    return 0
+                    ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --need)
@@ -407,7 +415,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +477,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
                     return 0
                     ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --need)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -501,7 +513,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +573,10 @@ _headroom() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "name usage" -- "${cur}"))
+                    return 0
+                    ;;
+                --demand)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --need)

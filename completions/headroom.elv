@@ -20,8 +20,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
         &'headroom'= {
             cand --config 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]'
             cand --color 'When to colour the output (NO_COLOR is honoured by `auto`)'
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
@@ -34,6 +34,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --warn 'Warning threshold in percent of the limit (overrides the config)'
             cand --crit 'Critical threshold in percent of the limit (overrides the config)'
             cand --sort 'Row order: by name, or by usage (highest percentage first)'
+            cand --demand 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README'
             cand --need 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")'
             cand --timeout 'Time allowed for one attempt, e.g. 10s, 500ms'
             cand --retries 'Extra attempts for a failed read (throttling, 5xx, connection errors)'
@@ -57,8 +58,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand serve 'Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the exporter''s own metrics'
         }
         &'headroom;check'= {
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
@@ -71,6 +72,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --warn 'Warning threshold in percent of the limit (overrides the config)'
             cand --crit 'Critical threshold in percent of the limit (overrides the config)'
             cand --sort 'Row order: by name, or by usage (highest percentage first)'
+            cand --demand 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README'
             cand --need 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")'
             cand --timeout 'Time allowed for one attempt, e.g. 10s, 500ms'
             cand --retries 'Extra attempts for a failed read (throttling, 5xx, connection errors)'
@@ -119,8 +121,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --help 'Print help'
         }
         &'headroom;policy'= {
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards) [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards) [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
@@ -180,8 +182,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --help 'Print help'
         }
         &'headroom;demo'= {
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
@@ -194,6 +196,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --warn 'Warning threshold in percent of the limit (overrides the config)'
             cand --crit 'Critical threshold in percent of the limit (overrides the config)'
             cand --sort 'Row order: by name, or by usage (highest percentage first)'
+            cand --demand 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README'
             cand --need 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")'
             cand --timeout 'Time allowed for one attempt, e.g. 10s, 500ms'
             cand --retries 'Extra attempts for a failed read (throttling, 5xx, connection errors)'
@@ -213,8 +216,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand policy 'The least-privilege policy for the simulated cloud''s profiles'
         }
         &'headroom;demo;check'= {
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards, e.g. ''team-a-*'') [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
@@ -227,6 +230,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --warn 'Warning threshold in percent of the limit (overrides the config)'
             cand --crit 'Critical threshold in percent of the limit (overrides the config)'
             cand --sort 'Row order: by name, or by usage (highest percentage first)'
+            cand --demand 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README'
             cand --need 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")'
             cand --timeout 'Time allowed for one attempt, e.g. 10s, 500ms'
             cand --retries 'Extra attempts for a failed read (throttling, 5xx, connection errors)'
@@ -275,8 +279,8 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --help 'Print help'
         }
         &'headroom;demo;policy'= {
-            cand -p 'Only this profile (repeatable) [default: all]'
-            cand --profile 'Only this profile (repeatable) [default: all]'
+            cand -p 'Only this profile (repeatable; `*` wildcards) [default: all]'
+            cand --profile 'Only this profile (repeatable; `*` wildcards) [default: all]'
             cand --provider 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc'
             cand -s 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'
             cand --service 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er'

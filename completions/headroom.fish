@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_headroom_global_optspecs
-    string join \n config= color= q/quiet v/verbose p/profile= provider= s/service= r/resource= region= o/output= output-file= warn= crit= problems sort= need= timeout= retries= concurrency= h/help V/version
+    string join \n config= color= q/quiet v/verbose p/profile= provider= s/service= r/resource= region= o/output= output-file= warn= crit= problems sort= demand= need= timeout= retries= concurrency= h/help V/version
 end
 
 function __fish_headroom_needs_command
@@ -28,7 +28,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -l config -d 'Config fil
 complete -c headroom -n "__fish_headroom_needs_command" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c headroom -n "__fish_headroom_needs_command" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_needs_command" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
@@ -44,6 +44,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -l warn -d 'Warning thre
 complete -c headroom -n "__fish_headroom_needs_command" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
+complete -c headroom -n "__fish_headroom_needs_command" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_needs_command" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
@@ -61,7 +62,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -f -a "config" -d 'Write
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "demo" -d 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "serve" -d 'Serve the quotas to Prometheus: `/probe?profile=NAME` runs a check, `/metrics` has the exporter\'s own metrics'
-complete -c headroom -n "__fish_headroom_using_subcommand check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand check" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
@@ -77,6 +78,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand check" -l warn -d 'War
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
@@ -116,7 +118,7 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s o -l output -d 'Output: the documents as text, or one JSON object keyed by provider' -r -f -a "text\t''
@@ -160,7 +162,7 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
@@ -176,6 +178,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_s
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
@@ -192,7 +195,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_s
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "create-ccn" -d '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "profiles" -d 'The simulated cloud\'s profiles'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "policy" -d 'The least-privilege policy for the simulated cloud\'s profiles'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
@@ -208,6 +211,7 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
@@ -247,7 +251,7 @@ never\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s p -l profile -d 'Only this profile (repeatable) [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s o -l output -d 'Output: the documents as text, or one JSON object keyed by provider' -r -f -a "text\t''

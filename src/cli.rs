@@ -140,7 +140,7 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Args, Clone, Default, PartialEq)]
 pub struct CheckArgs {
-    /// Only this profile (repeatable) [default: all]
+    /// Only this profile (repeatable; `*` wildcards, e.g. 'team-a-*') [default: all]
     #[arg(short, long = "profile", value_name = "NAME")]
     pub profiles: Vec<String>,
 
@@ -183,6 +183,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "ORDER")]
     pub sort: Option<SortOrder>,
 
+    /// Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+
     /// With --resource: CRITICAL when fewer than N are left ("will N more fit?")
     #[arg(long, value_name = "N", requires = "resources")]
     pub need: Option<u64>,
@@ -202,7 +206,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct PolicyArgs {
-    /// Only this profile (repeatable) [default: all]
+    /// Only this profile (repeatable; `*` wildcards) [default: all]
     #[arg(short, long = "profile", value_name = "NAME")]
     pub profiles: Vec<String>,
 

@@ -8,6 +8,7 @@ pub mod amount;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demand;
 pub mod exit;
 pub mod fake;
 pub mod http;

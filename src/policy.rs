@@ -27,6 +27,8 @@ pub struct Policy {
     pub provider: Provider,
     pub profiles: Vec<String>,
     pub actions: Vec<String>,
+    /// What each assumed role or agency must trust, one sentence each (not part of the document).
+    pub trust: Vec<String>,
 }
 
 /// A policy document, in the field order the consoles show.
@@ -66,9 +68,11 @@ impl Policy {
 }
 
 /// The policies for `profiles`, each querying the services `services_of` gives it, one per
-/// provider in the providers' order.
+/// provider in the providers' order. `all` is every profile of the config: the sources of
+/// assumed profiles need the assume action.
 pub fn policies<'a>(
     profiles: &[&'a Profile],
+    all: &[Profile],
     services_of: impl Fn(&'a Profile) -> Vec<&'a str>,
     with_create: bool,
 ) -> Vec<Policy> {
@@ -80,6 +84,7 @@ pub fn policies<'a>(
                 provider: profile.provider,
                 profiles: Vec::new(),
                 actions: Vec::new(),
+                trust: Vec::new(),
             });
         policy.profiles.push(profile.name.clone());
         for service in services_of(profile) {
@@ -91,9 +96,41 @@ pub fn policies<'a>(
         }
         // Without a project id (or with several regions) the project is looked up through IAM.
         let looks_up_projects = profile.provider != Provider::Alibaba
-            && (profile.project_id.is_none() || profile.regions.len() > 1);
+            && profile
+                .regions
+                .iter()
+                .any(|region| profile.project_id(region).is_none());
         if looks_up_projects {
             policy.actions.push(IAM_PROJECTS_PERMISSION.to_string());
+        }
+        // The identity that assumes needs the assume action, and the target must trust it.
+        if let Some(assume) = &profile.assume {
+            let (action, trust) = match &assume.target {
+                crate::config::AssumeTarget::Role { arn, .. } => (
+                    "sts:AssumeRole",
+                    format!(
+                        "{arn} must trust the account of `{}`: \
+                         \"Principal\": {{\"RAM\": [\"acs:ram::<base account id>:root\"]}}",
+                        assume.source
+                    ),
+                ),
+                crate::config::AssumeTarget::Agency { .. } => {
+                    let base = root(profile, all);
+                    let account = base.and_then(|b| b.domain_id.clone()).map_or_else(
+                        || "<base account id>".to_string(),
+                        |id| format!("account {id}"),
+                    );
+                    (
+                        "iam:agencies:assume",
+                        format!(
+                            "{} must be delegated to {account} (the account of `{}`)",
+                            assume.target, assume.source
+                        ),
+                    )
+                }
+            };
+            policy.actions.push(action.to_string());
+            policy.trust.push(trust);
         }
         if with_create && profile.provider == Provider::Alibaba {
             policy
@@ -109,6 +146,18 @@ pub fn policies<'a>(
             policy
         })
         .collect()
+}
+
+/// The profile at the root of `profile`'s chain of sources (the one with keys of its own).
+fn root<'a>(profile: &'a Profile, all: &'a [Profile]) -> Option<&'a Profile> {
+    let mut current = profile;
+    for _ in 0..=crate::config::MAX_HOPS {
+        match &current.assume {
+            Some(assume) => current = all.iter().find(|p| p.name == assume.source)?,
+            None => return Some(current),
+        }
+    }
+    None
 }
 
 /// Every policy as text: one document alone, or each after a `# PROVIDER: profiles A, B` line.
@@ -176,7 +225,7 @@ mod tests {
         let ali = profile("ali", Provider::Alibaba, &["smartag", "vpc", "eip"], false);
         let otc = profile("otc", Provider::Otc, &["vpc", "ecs"], false);
         let hw = profile("hw", Provider::Huaweicloud, &["er"], true);
-        let policies = policies(&[&ali, &otc, &hw], all_services, false);
+        let policies = policies(&[&ali, &otc, &hw], &[], all_services, false);
         assert_eq!(policies.len(), 3);
         assert_eq!(
             policies[0].actions,
@@ -215,7 +264,7 @@ mod tests {
     #[test]
     fn with_create_adds_the_create_calls() {
         let ali = profile("ali", Provider::Alibaba, &["vpc"], false);
-        let policies = policies(&[&ali], all_services, true);
+        let policies = policies(&[&ali], &[], all_services, true);
         assert!(
             policies[0]
                 .actions

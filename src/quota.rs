@@ -215,6 +215,12 @@ pub struct QuotaRow {
     pub warn_left: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crit_left: Option<u64>,
+    /// With `--demand`: what the deployment needs of this quota (the matching entries summed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub need: Option<u64>,
+    /// With `--demand`: how many are missing for the need (0 when it fits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Amount>,
 }
 
 impl QuotaRow {
@@ -256,6 +262,8 @@ impl QuotaRow {
             crit: thresholds.crit,
             warn_left: thresholds.warn_left,
             crit_left: thresholds.crit_left,
+            need: None,
+            shortfall: None,
         }
     }
 
@@ -365,6 +373,8 @@ pub struct Report {
     /// Selections that matched nothing (`--resource vpn_gatway`): a check that watches nothing
     /// cannot say OK, so each makes the run UNKNOWN. One sentence each.
     pub unmatched: Vec<String>,
+    /// With `--demand`: whether the deployment fits.
+    pub demand: Option<crate::demand::DemandSummary>,
 }
 
 impl Report {

@@ -15,4 +15,16 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = parse_created(&body);
     let _ = parse_described(&body);
+    // Every source's page parser (Quota Center, ECS, EVS, ELB, ER, NAT, ...): rows, a next
+    // page or a clear error, never a panic or a negative amount.
+    for source in headroom::sources::Source::ALL {
+        for sent in [None, Some("1")] {
+            if let Ok(page) = (source.describe().parse)(&body, sent) {
+                for quota in page.quotas {
+                    assert!(quota.used.value() >= 0.0);
+                    assert!(!quota.resource.is_empty());
+                }
+            }
+        }
+    }
 });

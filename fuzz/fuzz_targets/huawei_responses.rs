@@ -1,4 +1,4 @@
-//! Huawei Cloud / OTC answers (VPC, VPN v5 and VPCEP quotas; the IAM project list) from
+//! Huawei Cloud / OTC answers (every quota source; the IAM project list) from
 //! arbitrary bytes: rows or a clear error, never a panic or a negative count.
 #![no_main]
 
@@ -17,5 +17,17 @@ fuzz_target!(|data: &[u8]| {
     }
     for region in ["eu-de", "cn-north-4", ""] {
         let _ = parse_project_id(&body, region);
+    }
+    // Every source's page parser (Quota Center, ECS, EVS, ELB, ER, NAT, ...): rows, a next
+    // page or a clear error, never a panic or a negative amount.
+    for source in headroom::sources::Source::ALL {
+        for sent in [None, Some("1")] {
+            if let Ok(page) = (source.describe().parse)(&body, sent) {
+                for quota in page.quotas {
+                    assert!(quota.used.value() >= 0.0);
+                    assert!(!quota.resource.is_empty());
+                }
+            }
+        }
     }
 });

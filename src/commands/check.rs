@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::cli::{CheckArgs, SortOrder};
 use crate::commands::{AppError, CommandResult};
 use crate::config::{self, Config, Profile, did_you_mean, wildcard_match};
+use crate::demand::Demand;
 use crate::exit::ExitCode;
 use crate::output::{self, Format, RenderOptions};
 use crate::printer::Printer;
@@ -31,7 +32,7 @@ pub async fn report(
     config: &Config,
 ) -> Result<Report, AppError> {
     let settings = settings(args, config)?;
-    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
+    let engine = Engine::new(settings, config).map_err(AppError::Other)?;
     report_with(printer, args, config, &engine, None).await
 }
 
@@ -47,7 +48,14 @@ pub async fn report_with(
     deadline: Option<tokio::time::Instant>,
 ) -> Result<Report, AppError> {
     let cli_thresholds = cli_thresholds(args)?;
-    let plan = plan(args, config)?;
+    let demand = match &args.demand {
+        Some(path) => {
+            let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+            Some(crate::demand::load(path, &names).map_err(|e| AppError::usage(e.message))?)
+        }
+        None => None,
+    };
+    let plan = plan(args, config, demand.as_ref())?;
     for note in &plan.notes {
         printer.note(note);
     }
@@ -62,14 +70,24 @@ pub async fn report_with(
         None => engine.query_all(plan.targets, &progress.counter()).await,
     };
     progress.finish();
-    Ok(build_report(
+    let mut report = build_report(
         config,
         args,
         cli_thresholds,
         answers,
         plan.errors,
         plan.unmatched,
-    ))
+    );
+    if let Some(demand) = &demand {
+        let applied = crate::demand::apply(demand, std::mem::take(&mut report.rows));
+        report.rows = applied.rows;
+        report.unmatched.extend(applied.unmatched);
+        report.demand = Some(applied.summary);
+        if args.problems {
+            report.rows.retain(|row| row.status != Status::Ok);
+        }
+    }
+    Ok(report)
 }
 
 /// The report in the chosen format, to stdout or `--output-file`; failed queries and
@@ -191,7 +209,7 @@ pub struct Plan {
 }
 
 /// Applies `--profile`, `--provider`, `--service` and `--region`: nothing outside them is queried.
-pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
+pub fn plan(args: &CheckArgs, config: &Config, demand: Option<&Demand>) -> Result<Plan, AppError> {
     if config.profiles.is_empty() {
         return Err(AppError::usage_hint(
             "the config has no profiles, so there is nothing to check",
@@ -200,9 +218,12 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
     }
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
     for wanted in &args.profiles {
-        if !names.contains(&wanted.as_str()) {
+        if !names.iter().any(|name| wildcard_match(wanted, name)) {
             let hint = match did_you_mean(wanted, &names) {
                 Some(name) => format!("did you mean `{name}`? (`headroom profiles` lists them)"),
+                None if wanted.contains('*') => {
+                    format!("the pattern matches none of: {}", names.join(", "))
+                }
                 None => format!("known profiles: {}", names.join(", ")),
             };
             return Err(AppError::usage_hint(
@@ -264,8 +285,17 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
     let selected: Vec<&Profile> = config
         .profiles
         .iter()
-        .filter(|p| args.profiles.is_empty() || args.profiles.contains(&p.name))
+        .filter(|p| selected_by(&args.profiles, &p.name))
         .filter(|p| providers.is_empty() || providers.contains(&p.provider))
+        .filter(|p| {
+            demand.is_none_or(|d| {
+                d.entries.iter().any(|e| {
+                    e.profile
+                        .as_deref()
+                        .is_none_or(|pat| wildcard_match(pat, &p.name))
+                })
+            })
+        })
         .collect();
     if selected.is_empty() {
         return Err(AppError::usage(
@@ -316,11 +346,27 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
             });
             continue;
         }
-        let regions = if args.regions.is_empty() {
-            &profile.regions
+        let mut regions = if args.regions.is_empty() {
+            profile.regions.clone()
         } else {
-            &args.regions
+            args.regions.clone()
         };
+        // A demand entry that names a region of its own (no wildcard) asks for that region.
+        for entry in demand.map_or(&[][..], |d| d.entries.as_slice()) {
+            if let Some(region) = &entry.region
+                && !region.contains('*')
+                && entry
+                    .profile
+                    .as_deref()
+                    .is_none_or(|p| wildcard_match(p, &profile.name))
+                && !regions.contains(region)
+            {
+                config::validate_region(region)
+                    .map_err(|m| AppError::usage(format!("--demand: {m}")))?;
+                regions.push(region.clone());
+            }
+        }
+        let regions = &regions;
         let shared = Arc::new(profile.clone());
         for region in regions {
             for service in &services {
@@ -328,6 +374,14 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
                 let Some(source) = Source::for_service(profile.provider, service) else {
                     continue;
                 };
+                // With a demand, only the queries it needs are sent.
+                if demand.is_some_and(|d| {
+                    !d.entries
+                        .iter()
+                        .any(|e| e.selects(&profile.name, region, service))
+                }) {
+                    continue;
+                }
                 let offered = source.offered_in(profile.provider, region)
                     || profile
                         .endpoints
@@ -367,6 +421,11 @@ pub fn plan(args: &CheckArgs, config: &Config) -> Result<Plan, AppError> {
         }
     }
     Ok(plan)
+}
+
+/// Whether a profile is selected by `-p` values (names or `*` patterns; none selects all).
+pub fn selected_by(patterns: &[String], name: &str) -> bool {
+    patterns.is_empty() || patterns.iter().any(|p| wildcard_match(p, name))
 }
 
 /// Whether `--service name` selects a query of `profile`: one of its services, or, when the
@@ -500,7 +559,8 @@ fn build_report(
             config::quoted(pattern)
         ));
     }
-    if args.problems {
+    // With a demand, a row's status is only known once its need is: `--problems` comes after.
+    if args.problems && args.demand.is_none() {
         rows.retain(|row| row.status != Status::Ok);
     }
     sort_rows(&mut rows, args.sort.unwrap_or(SortOrder::Name));
@@ -511,6 +571,7 @@ fn build_report(
         errors,
         queries,
         unmatched,
+        demand: None,
     }
 }
 

@@ -36,9 +36,10 @@ pub async fn run(printer: &Printer, args: &CreateCcnArgs, config: &Config) -> Co
 
     // One create at a time: the concurrency limit does not matter here.
     let settings = check::settings_from(config, args.timeout.as_deref(), args.retries, Some(4))?;
-    let engine = Engine::new(settings, config.secrets()).map_err(AppError::Other)?;
-    let client =
-        SmartagClient::new(&engine, profile, &region).map_err(|f| AppError::Other(f.message))?;
+    let engine = Engine::new(settings, config).map_err(AppError::Other)?;
+    let client = SmartagClient::new(&engine, profile, &region)
+        .await
+        .map_err(|f| AppError::Other(f.message))?;
     let command = Command {
         printer,
         format: args.output.unwrap_or(CreateFormat::Table),

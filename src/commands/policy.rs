@@ -11,7 +11,10 @@ use crate::quota::Provider;
 pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResult {
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
     for wanted in &args.profiles {
-        if !names.contains(&wanted.as_str()) {
+        if !names
+            .iter()
+            .any(|name| config::wildcard_match(wanted, name))
+        {
             return Err(AppError::usage_hint(
                 format!("unknown profile {}", config::quoted(wanted)),
                 config::did_you_mean(wanted, &names).map_or_else(
@@ -36,7 +39,7 @@ pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResu
     let selected: Vec<&Profile> = config
         .profiles
         .iter()
-        .filter(|p| args.profiles.is_empty() || args.profiles.contains(&p.name))
+        .filter(|p| check::selected_by(&args.profiles, &p.name))
         .filter(|p| providers.is_empty() || providers.contains(&p.provider))
         .collect();
     if selected.is_empty() {
@@ -68,6 +71,7 @@ pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResu
     let profiles: Vec<&Profile> = chosen.iter().map(|(profile, _)| *profile).collect();
     let policies = crate::policy::policies(
         &profiles,
+        &config.profiles,
         |profile| {
             chosen
                 .iter()
@@ -82,5 +86,8 @@ pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResu
         PolicyFormat::Json => crate::policy::json(&policies),
     };
     printer.data(text.as_bytes())?;
+    for trust in policies.iter().flat_map(|p| &p.trust) {
+        printer.note(trust);
+    }
     Ok(ExitCode::Ok)
 }

@@ -19,7 +19,10 @@ pub fn run(printer: &Printer, config: &Config) -> CommandResult {
         "STATUS",
     ]);
     for profile in &config.profiles {
-        let sources = if profile.credential_sources.is_empty() {
+        let sources = if let Some(assume) = &profile.assume {
+            // The chain, never a key or a token: `role acs:ram::...:role/x via ali-base`.
+            format!("{} via {}", assume.target, assume.source)
+        } else if profile.credential_sources.is_empty() {
             "-".to_string()
         } else {
             profile
@@ -42,11 +45,17 @@ pub fn run(printer: &Printer, config: &Config) -> CommandResult {
         } else {
             profile.regions.join(",")
         };
+        // A profile that only lends its credentials to others queries nothing.
+        let services = if profile.services.is_empty() {
+            "- (source only)".to_string()
+        } else {
+            profile.services.join(",")
+        };
         table.add_row([
             profile.name.clone(),
             profile.provider.to_string(),
             regions,
-            profile.services.join(","),
+            services,
             key_id,
             sources,
             status,

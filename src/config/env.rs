@@ -30,6 +30,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
             project_id: None,
             services: None,
             endpoints: None,
+            ..RawProfile::default()
         };
         profiles.push(env_profile("alibaba", &raw, env, "ALIBABA_CLOUD_REGION_ID"));
     }
@@ -48,6 +49,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
                 .then(|| "${HUAWEICLOUD_SDK_PROJECT_ID}".into()),
             services: None,
             endpoints: None,
+            ..RawProfile::default()
         };
         profiles.push(env_profile(
             "huaweicloud",

@@ -12,6 +12,7 @@
 //! `validate` checks single values, `locate` finds a key's line for messages, `env` builds
 //! profiles from the providers' standard variables.
 
+mod assume;
 mod env;
 mod locate;
 mod parse;
@@ -28,6 +29,7 @@ use std::time::Duration;
 use crate::quota::{Provider, Thresholds};
 use crate::secret::Secret;
 
+pub use assume::MAX_HOPS;
 pub use env::from_environment;
 pub use locate::locate;
 pub use parse::{ExpandError, did_you_mean, expand, parse};
@@ -208,7 +210,16 @@ pub struct Profile {
     pub services: Vec<String>,
     /// The profile listed `services:` itself (a skipped service is then an error, not a note).
     pub services_explicit: bool,
-    pub project_id: Option<String>,
+    /// Huawei Cloud / OTC: the project id of a region, where the config gives it; the other
+    /// regions' are looked up through IAM.
+    pub project_ids: BTreeMap<String, String>,
+    /// Huawei Cloud / OTC: this account's id, sent as `X-Domain-Id` on the IAM calls its keys
+    /// sign (an agency assumed from it).
+    pub domain_id: Option<String>,
+    /// Credentials assumed from another profile instead of keys of its own.
+    pub assume: Option<Assume>,
+    /// The `fleets:` entry this profile was expanded from.
+    pub fleet: Option<String>,
     /// Endpoint overrides by endpoint key (each source's, and `iam`), validated.
     pub endpoints: BTreeMap<String, reqwest::Url>,
     pub credentials: Option<Credentials>,
@@ -231,13 +242,69 @@ impl Profile {
                 .map(str::to_string)
                 .collect(),
             services_explicit: false,
-            project_id: None,
+            project_ids: BTreeMap::new(),
+            domain_id: None,
+            assume: None,
+            fleet: None,
             endpoints: BTreeMap::new(),
             credentials: None,
             credential_sources: Vec::new(),
             problem: None,
             location,
         }
+    }
+}
+
+/// Where an assumed profile's temporary credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assume {
+    /// The profile whose credentials make the assume call.
+    pub source: String,
+    pub target: AssumeTarget,
+    /// How long the temporary credentials are asked to last.
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssumeTarget {
+    /// Alibaba: STS `AssumeRole`.
+    Role {
+        arn: String,
+        session_name: String,
+        external_id: Option<String>,
+    },
+    /// Huawei Cloud / OTC: an agency of the target account (named or by id).
+    Agency {
+        domain_name: Option<String>,
+        domain_id: Option<String>,
+        name: String,
+    },
+}
+
+impl fmt::Display for AssumeTarget {
+    /// `role acs:ram::1234:role/x`, `agency team-b/headroom-reader`: never a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AssumeTarget::Role { arn, .. } => write!(f, "role {arn}"),
+            AssumeTarget::Agency {
+                domain_name,
+                domain_id,
+                name,
+            } => {
+                let domain = domain_name
+                    .as_deref()
+                    .or(domain_id.as_deref())
+                    .unwrap_or("");
+                write!(f, "agency {domain}/{name}")
+            }
+        }
+    }
+}
+
+impl Profile {
+    /// The project id configured for `region`, if any.
+    pub fn project_id(&self, region: &str) -> Option<&str> {
+        self.project_ids.get(region).map(String::as_str)
     }
 }
 

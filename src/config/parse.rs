@@ -20,6 +20,9 @@ pub(super) struct RawConfig {
     pub(super) profiles: UniqueMap<RawProfile>,
     #[serde(default)]
     pub(super) thresholds: UniqueMap<RawThreshold>,
+    /// Many accounts reached from one source profile, one profile per account.
+    #[serde(default)]
+    pub(super) fleets: UniqueMap<super::assume::RawFleet>,
     #[serde(default)]
     pub(super) serve: Option<RawServe>,
 }
@@ -33,6 +36,7 @@ pub(super) struct RawServe {
 
 /// A mapping that refuses a key given twice (YAML parsers keep the last one silently, which
 /// would hide a profile).
+#[derive(Clone)]
 pub(super) struct UniqueMap<V>(BTreeMap<String, V>);
 
 impl<V> Default for UniqueMap<V> {
@@ -88,7 +92,7 @@ pub(super) struct RawDefaults {
     pub(super) concurrency: Option<usize>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawProfile {
     pub(super) provider: String,
@@ -100,8 +104,18 @@ pub(super) struct RawProfile {
     pub(super) access_key: Option<String>,
     pub(super) secret_key: Option<String>,
     pub(super) project_id: Option<String>,
+    /// `{region: id}`, for several regions.
+    pub(super) project_ids: Option<UniqueMap<String>>,
+    /// Huawei Cloud / OTC: the account id, for the IAM calls this profile's keys sign.
+    pub(super) domain_id: Option<String>,
     pub(super) services: Option<Vec<String>>,
     pub(super) endpoints: Option<UniqueMap<String>>,
+    pub(super) source_profile: Option<String>,
+    pub(super) role_arn: Option<String>,
+    pub(super) role_session_name: Option<String>,
+    pub(super) external_id: Option<String>,
+    pub(super) duration: Option<String>,
+    pub(super) agency: Option<super::assume::RawAgency>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +152,18 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "crit_left",
     "serve",
     "min_interval",
+    "fleets",
+    "project_ids",
+    "domain_id",
+    "source_profile",
+    "role_arn",
+    "role_session_name",
+    "external_id",
+    "duration",
+    "agency",
+    "domain_name",
+    "name",
+    "accounts",
 ];
 
 /// Every key the file may hold, for "did you mean": the fixed keys and every endpoint key.
@@ -176,6 +202,34 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
             env,
         )?);
     }
+    let fleet_locations = locate_children(text, "fleets");
+    for (fleet, raw_fleet) in raw.fleets.iter() {
+        let location = fleet_locations.get(fleet.as_str()).copied();
+        for profile in expand_fleet(fleet, raw_fleet, location, text, path, env)? {
+            if profiles.iter().any(|p: &Profile| p.name == profile.name) {
+                return Err(ConfigError::new(
+                    path,
+                    format!(
+                        "fleet `{fleet}`: account `{}` would be a second profile of that name; \
+                         profile names are unique across `profiles` and every fleet",
+                        profile.name
+                    ),
+                )
+                .at(locate(text, &["fleets", fleet, "accounts", &profile.name]).or(location)));
+            }
+            profiles.push(profile);
+        }
+    }
+    let place = |profile: &Profile, key: &str, message: String| {
+        let (section, name) = match profile.fleet.as_deref() {
+            Some(fleet) => ("fleets", fleet),
+            None => ("profiles", profile.name.as_str()),
+        };
+        let location =
+            locate(text, &[section, name, key]).or_else(|| locate(text, &[section, name]));
+        ConfigError::new(path, format!("profile `{}`: {message}", profile.name)).at(location)
+    };
+    super::assume::check_chains(&profiles, &place)?;
     let thresholds = resolve_thresholds(&raw.thresholds, &profiles, text, path)?;
     let serve = resolve_serve(raw.serve.unwrap_or_default(), text, path, env)?;
     Ok(Config {
@@ -511,10 +565,139 @@ pub(super) fn resolve_profile(
             }
         };
     let mut profile = Profile::new(name, provider, location_string(path, profile_location));
+    let place = super::assume::Place {
+        text,
+        path,
+        section: ["profiles", name],
+        fallback: profile_location,
+    };
+    profile.assume = super::assume::resolve(
+        provider,
+        &super::assume::AssumeKeys::of_profile(raw),
+        None,
+        &place,
+        env,
+    )?;
+    if profile.assume.is_some() {
+        // Keys next to a source would leave it unclear which credentials are used.
+        for (key, present) in [
+            ("access_key_id", raw.access_key_id.is_some()),
+            ("access_key_secret", raw.access_key_secret.is_some()),
+            ("access_key", raw.access_key.is_some()),
+            ("secret_key", raw.secret_key.is_some()),
+            ("security_token", raw.security_token.is_some()),
+        ] {
+            if present {
+                return Err(place.error(
+                    key,
+                    format!(
+                        "a profile with `source_profile` gets its credentials from that profile; \
+                         remove `{key}`"
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(ids) = &raw.project_ids {
+        if raw.project_id.is_some() {
+            return Err(place.error(
+                "project_ids",
+                "set `project_id` or `project_ids`, not both".into(),
+            ));
+        }
+        profile.project_ids = super::assume::project_ids(ids, "project_ids", &place, env)?;
+    }
     if let Err(problem) = fill_profile(&mut profile, raw, env) {
         profile.problem = Some(problem);
     }
     Ok(profile)
+}
+
+/// One profile per account of a `fleets:` entry, named by the account's key.
+fn expand_fleet(
+    fleet: &str,
+    raw: &super::assume::RawFleet,
+    location: Option<(usize, usize)>,
+    text: &str,
+    path: Option<&Path>,
+    env: &dyn Env,
+) -> Result<Vec<Profile>, ConfigError> {
+    let place = super::assume::Place {
+        text,
+        path,
+        section: ["fleets", fleet],
+        fallback: location,
+    };
+    let (provider_name, _) =
+        expand(&raw.provider, env).map_err(|e| place.error("provider", e.to_string()))?;
+    let provider = Provider::ALL
+        .into_iter()
+        .find(|p| p.as_str() == provider_name)
+        .ok_or_else(|| {
+            place.error(
+                "provider",
+                format!(
+                    "provider {} is not one of alibaba, huaweicloud, otc",
+                    quoted(&provider_name)
+                ),
+            )
+        })?;
+    if raw.source_profile.is_none() {
+        return Err(place.error(
+            "source_profile",
+            "a fleet needs `source_profile`: the profile whose credentials reach its accounts"
+                .into(),
+        ));
+    }
+    if raw.accounts.is_empty() {
+        return Err(place.error(
+            "accounts",
+            "`accounts` is empty; list `profile-name: account` pairs".into(),
+        ));
+    }
+    if let Some(stray) = raw
+        .project_ids
+        .keys()
+        .find(|key| !raw.accounts.contains_key(*key))
+    {
+        return Err(place.error(
+            "project_ids",
+            format!("{} is not an account of this fleet", quoted(stray)),
+        ));
+    }
+    let keys = super::assume::AssumeKeys {
+        source_profile: &raw.source_profile,
+        role_arn: &raw.role_arn,
+        role_session_name: &raw.role_session_name,
+        external_id: &raw.external_id,
+        duration: &raw.duration,
+        agency: &raw.agency,
+    };
+    let as_profile = RawProfile {
+        provider: raw.provider.clone(),
+        region: raw.region.clone(),
+        regions: raw.regions.clone(),
+        services: raw.services.clone(),
+        endpoints: raw.endpoints.clone(),
+        source_profile: raw.source_profile.clone(),
+        ..RawProfile::default()
+    };
+    let mut profiles = Vec::with_capacity(raw.accounts.len());
+    for (name, account) in raw.accounts.iter() {
+        let (account, _) =
+            expand(account, env).map_err(|e| place.error("accounts", e.to_string()))?;
+        let mut profile = Profile::new(name, provider, location_string(path, location));
+        profile.fleet = Some(fleet.to_string());
+        profile.assume = super::assume::resolve(provider, &keys, Some(&account), &place, env)?;
+        if let Some(ids) = raw.project_ids.get(name) {
+            profile.project_ids = super::assume::project_ids(ids, "project_ids", &place, env)?;
+        }
+        if let Err(problem) = fill_profile(&mut profile, &as_profile, env) {
+            profile.problem = Some(problem);
+        }
+        profiles.push(profile);
+    }
+    Ok(profiles)
 }
 
 /// Fills in everything a profile needs; the first problem found makes the profile unusable.
@@ -538,6 +721,8 @@ pub(super) fn fill_profile(
                 ("access_key", raw.access_key.is_some()),
                 ("secret_key", raw.secret_key.is_some()),
                 ("project_id", raw.project_id.is_some()),
+                ("project_ids", raw.project_ids.is_some()),
+                ("domain_id", raw.domain_id.is_some()),
             ],
             "alibaba profiles use access_key_id, access_key_secret and security_token",
         ),
@@ -605,12 +790,7 @@ pub(super) fn fill_profile(
             }
             chosen.push(service);
         }
-        if chosen.is_empty() {
-            return Err(problem(
-                "services",
-                "the list is empty; leave the key out to query every service".into(),
-            ));
-        }
+        // An empty list is a profile that only serves as the source of others.
         profile.services = dedup(chosen);
         profile.services_explicit = true;
     }
@@ -652,8 +832,31 @@ pub(super) fn fill_profile(
                         .into(),
                 ));
             }
-            profile.project_id = Some(project_id);
+            profile
+                .project_ids
+                .insert(profile.regions[0].clone(), project_id);
         }
+    }
+
+    // The account id, for IAM calls signed with this profile's keys.
+    if let Some(domain_id) = &raw.domain_id {
+        let (domain_id, names) = expand_key("domain_id", domain_id)?;
+        validate_project_id(&domain_id).map_err(|m| {
+            problem(
+                "domain_id",
+                conceal(
+                    m.replace("project id", "account (domain) id"),
+                    &domain_id,
+                    &names,
+                ),
+            )
+        })?;
+        profile.domain_id = Some(domain_id);
+    }
+
+    // A profile with a source gets its credentials from it when it is first queried.
+    if raw.source_profile.is_some() {
+        return Ok(());
     }
 
     // Credentials.

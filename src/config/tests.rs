@@ -442,3 +442,178 @@ fn serve_min_interval() {
     .unwrap_err();
     assert_eq!(err.hint.as_deref(), Some("did you mean `serve`?"), "{err}");
 }
+
+const FLEET: &str = "\
+profiles:
+  ali-base:
+    provider: alibaba
+    region: cn-shanghai
+    access_key_id: LTAI5tBaseKey0001
+    access_key_secret: ${BASE_SECRET}
+    services: []
+  ali-team-a:
+    provider: alibaba
+    source_profile: ali-base
+    role_arn: acs:ram::1234567890123456:role/headroom-reader
+    regions: [cn-shanghai, cn-hongkong]
+    external_id: abc-123
+  hw-base:
+    provider: huaweicloud
+    region: cn-north-4
+    access_key: HWBASEKEY0001
+    secret_key: ${BASE_SECRET}
+    domain_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+    services: []
+  hw-team-b:
+    provider: huaweicloud
+    source_profile: hw-base
+    agency: {domain_name: team-b, name: headroom-reader}
+    region: ap-southeast-1
+    project_id: 0123456789abcdef0123456789abcdef
+fleets:
+  ali-org:
+    provider: alibaba
+    source_profile: ali-team-a
+    role_arn: \"acs:ram::{account}:role/headroom-reader\"
+    regions: [cn-shanghai]
+    duration: 30m
+    accounts: {shop: \"2234567890123456\", data: \"3234567890123456\"}
+  hw-org:
+    provider: huaweicloud
+    source_profile: hw-base
+    agency: {domain_name: \"{account}\", name: headroom-reader}
+    regions: [cn-north-4, ap-southeast-1]
+    accounts: {team-c: team-c, team-d: team-d}
+    project_ids:
+      team-c: {cn-north-4: 0123456789abcdef0123456789abcdef}
+";
+
+fn parse_fleet(text: &str) -> Result<Config, ConfigError> {
+    parse(
+        text,
+        Some(Path::new("f.yaml")),
+        &env(&[("BASE_SECRET", "s3cret")]),
+    )
+}
+
+#[test]
+fn fleets_roles_and_agencies() {
+    let config = parse_fleet(FLEET).unwrap();
+    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "ali-base",
+            "ali-team-a",
+            "hw-base",
+            "hw-team-b",
+            "data",
+            "shop",
+            "team-c",
+            "team-d"
+        ]
+    );
+    let by = |name: &str| config.profiles.iter().find(|p| p.name == name).unwrap();
+    assert!(by("ali-base").services.is_empty(), "a source only");
+    assert!(by("ali-base").problem.is_none());
+    let team_a = by("ali-team-a");
+    assert!(team_a.credentials.is_none() && team_a.problem.is_none());
+    let assume = team_a.assume.as_ref().unwrap();
+    assert_eq!(assume.source, "ali-base");
+    assert_eq!(assume.duration, Duration::from_secs(900));
+    assert_eq!(
+        assume.target.to_string(),
+        "role acs:ram::1234567890123456:role/headroom-reader"
+    );
+    let shop = by("shop");
+    assert_eq!(shop.fleet.as_deref(), Some("ali-org"));
+    let shop_assume = shop.assume.as_ref().unwrap();
+    assert_eq!(shop_assume.source, "ali-team-a", "a two-hop chain");
+    assert_eq!(shop_assume.duration, Duration::from_secs(1800));
+    assert_eq!(
+        shop_assume.target.to_string(),
+        "role acs:ram::2234567890123456:role/headroom-reader"
+    );
+    let team_c = by("team-c");
+    assert_eq!(
+        team_c.assume.as_ref().unwrap().target.to_string(),
+        "agency team-c/headroom-reader"
+    );
+    assert_eq!(
+        team_c.project_id("cn-north-4"),
+        Some("0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(team_c.project_id("ap-southeast-1"), None);
+    assert_eq!(
+        by("hw-base").domain_id.as_deref(),
+        Some("0a1b2c3d4e5f60718293a4b5c6d7e8f9")
+    );
+}
+
+#[test]
+fn fleet_mistakes_are_located_config_errors() {
+    let cases: Vec<(String, &str)> = vec![
+        (
+            FLEET.replace("source_profile: ali-base\n", "source_profile: ali-bsae\n"),
+            "profile `ali-team-a`: no profile is named \"ali-bsae\"; did you mean `ali-base`?",
+        ),
+        (
+            FLEET.replace("source_profile: hw-base\n    agency: {domain_name: team-b", "source_profile: ali-base\n    agency: {domain_name: team-b"),
+            "`ali-base` is a profile of alibaba; a source must be of the same provider (huaweicloud)",
+        ),
+        (
+            FLEET.replace(
+                "    services: []\n  ali-team-a:",
+                "    services: []\n    source_profile: shop\n    role_arn: acs:ram::1:role/r\n  ali-team-a:",
+            ),
+            "remove `access_key_id`",
+        ),
+        (
+            FLEET.replace("role_arn: acs:ram::1234567890123456:role/headroom-reader", "role_arn: arn:aws:iam::123:role/x"),
+            "is not a RAM role ARN",
+        ),
+        (
+            FLEET.replace("accounts: {team-c: team-c, team-d: team-d}", "accounts: {team-c: team-c, hw-base: team-d}"),
+            "account `hw-base` would be a second profile of that name",
+        ),
+        (
+            FLEET.replace("agency: {domain_name: team-b, name: headroom-reader}", "role_arn: acs:ram::1:role/r"),
+            "huaweicloud profiles assume an agency: use `agency`, not `role_arn`",
+        ),
+        (
+            FLEET.replace("    external_id: abc-123\n", "    external_id: abc-123\n    access_key_secret: x\n"),
+            "remove `access_key_secret`",
+        ),
+        (
+            FLEET.replace("    duration: 30m\n", "    duration: 5m\n"),
+            "shorter than 15m",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = parse_fleet(&text).unwrap_err();
+        let shown = error.to_string();
+        assert!(shown.contains(expected), "{expected}\n  got: {shown}");
+        assert!(shown.starts_with("f.yaml:"), "located: {shown}");
+        assert!(error.location.is_some(), "{shown}");
+    }
+    // A cycle, and a chain longer than five hops.
+    let cycle = "profiles:\n  a:\n    provider: alibaba\n    region: cn-shanghai\n    source_profile: b\n    role_arn: acs:ram::1:role/r\n  b:\n    provider: alibaba\n    region: cn-shanghai\n    source_profile: a\n    role_arn: acs:ram::2:role/r\n";
+    let shown = parse_fleet(cycle).unwrap_err().to_string();
+    assert!(
+        shown.contains("the sources form a cycle: a -> b -> a"),
+        "{shown}"
+    );
+    let mut long = String::from(
+        "profiles:\n  p0:\n    provider: alibaba\n    region: cn-shanghai\n    access_key_id: LTAI5tBaseKey0001\n    access_key_secret: s\n",
+    );
+    for hop in 1..=6 {
+        long.push_str(&format!(
+            "  p{hop}:\n    provider: alibaba\n    region: cn-shanghai\n    source_profile: p{}\n    role_arn: acs:ram::{hop}:role/r\n",
+            hop - 1
+        ));
+    }
+    let shown = parse_fleet(&long).unwrap_err().to_string();
+    assert!(shown.contains("longer than 5 hops"), "{shown}");
+    long.truncate(long.rfind("  p6:").unwrap());
+    assert!(parse_fleet(&long).is_ok(), "five hops are fine");
+}

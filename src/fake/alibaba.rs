@@ -1,12 +1,16 @@
 //! Alibaba's RPC gateway: signature V1 checked with `crate::sign::alibaba`, the timestamp, the
-//! nonce and the version, the same for every product. Behind it, the Smart Access Gateway API
-//! (version `2018-03-13`, the three CCN actions) lives here and Quota Center in
-//! `quota_center.rs`.
+//! nonce, the security token and the version, the same for every product. Behind it, the Smart
+//! Access Gateway API (version `2018-03-13`, the three CCN actions) lives here, Quota Center in
+//! `quota_center.rs` and STS in `sts.rs`.
+//!
+//! A key is a long-term one or a temporary one issued by `AssumeRole` (`temporary.rs`); either
+//! way the request acts as the key's account, which for a temporary key is the role's.
 
 use serde_json::{Value, json};
 
 use super::server::{HttpRequest, HttpResponse};
-use super::{Account, AccountKind, CcnRegion, Inspection, Network, Service, Shared, quota_center};
+use super::temporary::{self, Caller};
+use super::{AccountKind, CcnRegion, Inspection, Network, Service, Shared, quota_center, sts};
 use crate::sign::{self, alibaba as signer};
 
 const SMARTAG_VERSION: &str = "2018-03-13";
@@ -45,19 +49,13 @@ fn check_signature(method: &str, params: &[(String, String)], secret: &str) -> (
     )
 }
 
-fn find_account<'a>(accounts: &'a [Account], access_key: &str) -> Option<&'a Account> {
-    accounts
-        .iter()
-        .find(|a| a.kind == AccountKind::Alibaba && a.access_key == access_key)
-}
-
 /// The access key, the action and whether the signature is right, without side effects.
 pub(crate) fn inspect(shared: &Shared, request: &HttpRequest) -> Inspection {
     let params = all_params(request);
     let access_key = param(&params, "AccessKeyId").map(str::to_string);
     let action = param(&params, "Action").map(str::to_string);
     let secret = access_key.as_deref().and_then(|key| {
-        find_account(&shared.lock().accounts, key).map(|account| account.secret.clone())
+        temporary::identify(&shared.lock(), AccountKind::Alibaba, key).map(|caller| caller.secret)
     });
     let signature_valid =
         secret.is_some_and(|secret| check_signature(&request.method, &params, &secret).0);
@@ -112,7 +110,7 @@ fn plausible_region(region: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Answers one request to `Smartag` or `Quotas`: authentication first (every request's
+/// Answers one request to `Smartag`, `Quotas` or `Sts`: authentication first (every request's
 /// signature is checked), then the action.
 pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -> HttpResponse {
     // Alibaba's request ids are upper-case UUIDs.
@@ -128,6 +126,12 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
             request_id: &request_id,
             host_id: "quotas.aliyuncs.com".to_string(),
             product: "quotas",
+        },
+        // The libraries' default host; the regional ones answer alike.
+        Service::Sts => Reply {
+            request_id: &request_id,
+            host_id: "sts.aliyuncs.com".to_string(),
+            product: "Sts",
         },
         _ => Reply {
             request_id: &request_id,
@@ -156,6 +160,23 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
         );
     }
 
+    // STS documents this refusal; a body it cannot read would otherwise look unsigned.
+    if service == Service::Sts && request.method == "POST" && !request.body.is_empty() {
+        let readable = request.header("content-type").is_some_and(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("application/x-www-form-urlencoded")
+                || ct.starts_with("application/json")
+        });
+        if !readable {
+            return reply.error(
+                400,
+                "InvalidParameter.ContentType",
+                "The ContentType request header must be either \"application/json\" or \
+                 \"application/x-www-form-urlencoded\".",
+            );
+        }
+    }
+
     let mut state = shared.lock();
     let Some(access_key) = get("AccessKeyId") else {
         return reply.error(
@@ -164,7 +185,7 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
             "AccessKeyId is mandatory for this action.",
         );
     };
-    let Some(account) = find_account(&state.accounts, access_key) else {
+    let Some(caller) = temporary::identify(&state, AccountKind::Alibaba, access_key) else {
         return reply.error(
             404,
             "InvalidAccessKeyId.NotFound",
@@ -206,26 +227,10 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
             "SignatureNonce is mandatory for this action.",
         );
     };
-    match (&account.security_token, get("SecurityToken")) {
-        (None, None) => {}
-        (Some(expected), Some(got))
-            if sign::constant_time_eq(expected.as_bytes(), got.as_bytes()) => {}
-        (Some(_), None) => {
-            return reply.error(
-                400,
-                "InvalidSecurityToken.Malformed",
-                "SecurityToken is mandatory for this access key.",
-            );
-        }
-        _ => {
-            return reply.error(
-                400,
-                "InvalidSecurityToken.MismatchWithAccessKey",
-                "Specified SecurityToken mismatch with the AccessKey.",
-            );
-        }
+    if let Err(refusal) = check_token(&reply, &caller, get("SecurityToken")) {
+        return refusal;
     }
-    let (valid, string_to_sign) = check_signature(&request.method, &params, &account.secret);
+    let (valid, string_to_sign) = check_signature(&request.method, &params, &caller.secret);
     if !valid {
         // Alibaba echoes its string to sign; the token is a secret, so it is masked here.
         let echoed = match get("SecurityToken") {
@@ -251,6 +256,7 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
 
     let version = match service {
         Service::Quotas => quota_center::VERSION,
+        Service::Sts => sts::VERSION,
         _ => SMARTAG_VERSION,
     };
     match get("Version") {
@@ -270,14 +276,29 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
             );
         }
     }
-    if service == Service::Quotas {
-        return quota_center::handle(
-            &reply,
-            &mut state,
-            &access_key,
-            &params,
-            request.received_at,
-        );
+    match service {
+        Service::Quotas => {
+            // The account's own key: a temporary key sees the role's account.
+            let account_key = state.accounts[caller.account].access_key.clone();
+            return quota_center::handle(
+                &reply,
+                &mut state,
+                &account_key,
+                &params,
+                request.received_at,
+            );
+        }
+        Service::Sts => {
+            return sts::handle(
+                &reply,
+                &mut state,
+                &caller,
+                &access_key,
+                &params,
+                request.received_at,
+            );
+        }
+        _ => {}
     }
     let action = get("Action").unwrap_or("");
     if !matches!(
@@ -301,8 +322,7 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
     };
     let Some(ccn) = state
         .accounts
-        .iter_mut()
-        .find(|a| a.kind == AccountKind::Alibaba && a.access_key == access_key)
+        .get_mut(caller.account)
         .and_then(|a| a.ccn.iter_mut().find(|(name, _)| name == region))
         .map(|(_, ccn)| ccn)
     else {
@@ -320,6 +340,38 @@ pub(crate) fn handle(service: Service, shared: &Shared, request: &HttpRequest) -
         })),
         "CreateCloudConnectNetwork" => create(&reply, ccn, &params),
         _ => describe(&reply, ccn, &params),
+    }
+}
+
+/// The `SecurityToken` rules: a key issued with a token needs exactly that token, and a
+/// temporary one only until it expires; a key without one must not send one. The codes are the
+/// gateway's public ones; their HTTP statuses (400 here, as for the other gateway refusals) are
+/// unconfirmed.
+fn check_token(reply: &Reply<'_>, caller: &Caller, sent: Option<&str>) -> Result<(), HttpResponse> {
+    match (&caller.token, sent) {
+        (None, None) => Ok(()),
+        (Some(expected), Some(got))
+            if sign::constant_time_eq(expected.as_bytes(), got.as_bytes()) =>
+        {
+            if caller.expired() {
+                return Err(reply.error(
+                    400,
+                    "InvalidSecurityToken.Expired",
+                    "Specified SecurityToken is expired.",
+                ));
+            }
+            Ok(())
+        }
+        (Some(_), None) => Err(reply.error(
+            400,
+            "MissingSecurityToken",
+            "SecurityToken is mandatory for this action.",
+        )),
+        _ => Err(reply.error(
+            400,
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )),
     }
 }
 

@@ -1,4 +1,4 @@
-//! A simulated Alibaba Cloud (Smart Access Gateway, Quota Center) and Huawei Cloud / Open
+//! A simulated Alibaba Cloud (Smart Access Gateway, Quota Center, STS) and Huawei Cloud / Open
 //! Telekom Cloud (VPC, VPN v5, VPCEP, ECS, EVS, ELB, Enterprise Router, NAT, IAM) on 127.0.0.1.
 //!
 //! It serves `headroom demo` (a cloud to look at without an account), the integration tests
@@ -8,15 +8,23 @@
 //! bodies, dropped connections, redirects, slowness) can be injected per service, access key
 //! and action, because exercising those paths against a real cloud is impossible.
 //!
+//! Accounts can reach each other the way fleets do: an Alibaba RAM role is assumed with STS
+//! `AssumeRole` (`sts.rs`), a Huawei/OTC agency with IAM's `securitytokens` call (`agency.rs`).
+//! The temporary credentials they issue (`temporary.rs`) act as the target account on every
+//! listener of their cloud until they expire, and only together with their security token.
+//!
 //! Each service gets its own listener on `127.0.0.1:0`, speaking HTTP/1.1 over real sockets
 //! through a small hand-written server (`server.rs`): a library server would hide exactly the
 //! wire-level misbehaviour the faults need (a short body, a byte-by-byte drip, a silent close).
 
+mod agency;
 mod alibaba;
 mod huawei;
 mod huawei_sources;
 mod quota_center;
 mod server;
+mod sts;
+mod temporary;
 mod world;
 
 #[cfg(test)]
@@ -27,9 +35,14 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use sha2::{Digest, Sha256};
+
 pub use world::{
-    DEMO_ALIBABA_ACCESS_KEY, DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_PROJECT_ID, DEMO_OTC_ACCESS_KEY,
-    DEMO_OTC_PROJECT_ID,
+    DEMO_ALIBABA_ACCESS_KEY, DEMO_ALIBABA_ACCOUNT_ID, DEMO_ALIBABA_DATA_ACCESS_KEY,
+    DEMO_ALIBABA_DATA_ACCOUNT_ID, DEMO_ALIBABA_SHOP_ACCESS_KEY, DEMO_ALIBABA_SHOP_ACCOUNT_ID,
+    DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_DOMAIN_ID, DEMO_HUAWEI_DOMAIN_NAME, DEMO_HUAWEI_PROJECT_ID,
+    DEMO_OTC_ACCESS_KEY, DEMO_OTC_PROJECT_ID, DEMO_READER_ROLE, DEMO_TEAM_B_ACCESS_KEY,
+    DEMO_TEAM_B_DOMAIN_ID, DEMO_TEAM_B_DOMAIN_NAME, DEMO_TEAM_B_PROJECT_ID, DEMO_TEAM_B_REGION,
 };
 
 /// One simulated service; each has its own listener.
@@ -43,7 +56,8 @@ pub enum Service {
     Vpn,
     /// Huawei Cloud / OTC VPC Endpoint (`/v1/{project_id}/quotas`).
     Vpcep,
-    /// Huawei Cloud / OTC IAM (`/v3/projects?name=REGION`).
+    /// Huawei Cloud / OTC IAM (`/v3/projects?name=REGION`, and the agency call
+    /// `POST /v3.0/OS-CREDENTIAL/securitytokens`).
     Iam,
     /// Alibaba Quota Center (`quotas`, version `2020-05-10`), RPC style at path `/`:
     /// `ListProductQuotas`, with its documented 15 calls a second per account enforced.
@@ -59,6 +73,9 @@ pub enum Service {
     Er,
     /// Huawei Cloud NAT Gateway quotas (`/v2.0/{project_id}/nat_gateways/quotas`).
     Nat,
+    /// Alibaba STS (version `2015-04-01`), RPC style at path `/`: `AssumeRole`, with its
+    /// published 100 calls a second per account enforced.
+    Sts,
     /// A trap: answers `200 {}` to anything and checks nothing. The `Redirect` fault points here,
     /// so a test can assert that no credentials ever followed a redirect.
     Elsewhere,
@@ -66,7 +83,7 @@ pub enum Service {
 
 impl Service {
     /// Every service, in the order the listeners are started.
-    pub const ALL: [Service; 12] = [
+    pub const ALL: [Service; 13] = [
         Service::Smartag,
         Service::Vpc,
         Service::Vpn,
@@ -78,6 +95,7 @@ impl Service {
         Service::Elb,
         Service::Er,
         Service::Nat,
+        Service::Sts,
         Service::Elsewhere,
     ];
 
@@ -95,6 +113,7 @@ impl Service {
             Service::Elb => "elb",
             Service::Er => "er",
             Service::Nat => "nat",
+            Service::Sts => "sts",
             Service::Elsewhere => "elsewhere",
         }
     }
@@ -102,14 +121,14 @@ impl Service {
     /// The header that carries the request id in this service's answers.
     fn request_id_header(self) -> &'static str {
         match self {
-            Service::Smartag | Service::Quotas => "x-acs-request-id",
+            Service::Smartag | Service::Quotas | Service::Sts => "x-acs-request-id",
             _ => "X-Request-Id",
         }
     }
 
     /// Alibaba's RPC services, which sign with V1 in the query; the others sign the Huawei way.
     fn is_alibaba(self) -> bool {
-        matches!(self, Service::Smartag | Service::Quotas)
+        matches!(self, Service::Smartag | Service::Quotas | Service::Sts)
     }
 }
 
@@ -167,6 +186,20 @@ pub struct Account {
     /// `GlobalQuota`, `QuotaCategory`, ...), so that tests can send anything. An item without
     /// `QuotaCategory` counts as `CommonQuota`.
     pub quota_center: Vec<(String, serde_json::Value)>,
+    /// Alibaba: the account id (16 digits) that role ARNs and trust policies name. The
+    /// constructor derives a stable one from the access key. When several entries share an id
+    /// (several RAM users of one account), a role ARN reaches the first of them.
+    pub account_id: String,
+    /// Alibaba: the RAM roles other accounts may assume with STS `AssumeRole`.
+    pub roles: Vec<Role>,
+    /// Huawei: the account (domain) id that IAM lists, `X-Domain-Id` carries and agencies may
+    /// be assumed by. The constructor derives a stable one (32 hex digits) from the access key.
+    pub domain_id: String,
+    /// Huawei: the account (domain) name agencies are assumed by. The constructor derives one
+    /// from the domain id.
+    pub domain_name: String,
+    /// Huawei: the agencies other accounts may assume with IAM's `securitytokens` call.
+    pub agencies: Vec<Agency>,
 }
 
 impl Account {
@@ -181,6 +214,7 @@ impl Account {
     }
 
     fn empty(kind: AccountKind, access_key: &str, secret: &str) -> Account {
+        let domain_id = derived_domain_id(access_key);
         Account {
             kind,
             access_key: access_key.to_string(),
@@ -194,7 +228,95 @@ impl Account {
             nat_shape: NatShape::default(),
             ccn: Vec::new(),
             quota_center: Vec::new(),
+            account_id: derived_account_id(access_key),
+            roles: Vec::new(),
+            domain_name: format!("domain-{}", &domain_id[..12]),
+            domain_id,
+            agencies: Vec::new(),
         }
+    }
+}
+
+/// A stable 16-digit Alibaba account id for an access key (real ones start with 1 too).
+fn derived_account_id(access_key: &str) -> String {
+    let digest = Sha256::digest(format!("account:{access_key}").as_bytes());
+    let mut eight = [0u8; 8];
+    eight.copy_from_slice(&digest[..8]);
+    format!("1{:015}", u64::from_be_bytes(eight) % 1_000_000_000_000_000)
+}
+
+/// A stable Huawei domain id for an access key: 32 hex digits, as IAM's ids are.
+fn derived_domain_id(access_key: &str) -> String {
+    let digest = Sha256::digest(format!("domain:{access_key}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// A RAM role of an Alibaba account, as STS `AssumeRole` sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// The role name, the last part of `acs:ram::<account_id>:role/<name>`.
+    pub name: String,
+    /// The account ids the trust policy names (`acs:ram::<id>:root`): any key of those
+    /// accounts, long-term or temporary, may assume the role.
+    pub trusted_accounts: Vec<String>,
+    /// When set, the trust policy requires this `ExternalId`.
+    pub external_id: Option<String>,
+    /// `MaxSessionDuration` in seconds, the longest `DurationSeconds` allowed. RAM accepts
+    /// 3600 to 43200 and defaults to 3600.
+    pub max_session_seconds: u64,
+}
+
+impl Role {
+    /// A role trusting these account ids, without an external id, for at most an hour.
+    pub fn new(name: &str, trusted_accounts: &[&str]) -> Role {
+        Role {
+            name: name.to_string(),
+            trusted_accounts: trusted_accounts.iter().map(|id| id.to_string()).collect(),
+            external_id: None,
+            max_session_seconds: 3600,
+        }
+    }
+
+    /// Requires `ExternalId` to be this value.
+    pub fn with_external_id(mut self, external_id: &str) -> Role {
+        self.external_id = Some(external_id.to_string());
+        self
+    }
+
+    /// Sets `MaxSessionDuration`.
+    pub fn with_max_session(mut self, seconds: u64) -> Role {
+        self.max_session_seconds = seconds;
+        self
+    }
+}
+
+/// An agency of type "Account" in a Huawei Cloud / OTC account, as IAM's `securitytokens` call
+/// with `assume_role` sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    /// `agency_name`.
+    pub name: String,
+    /// The delegated accounts, each by domain name or domain id. A real agency names one; a
+    /// list lets a test trust several.
+    pub trusted_domains: Vec<String>,
+    /// The longest `duration_seconds` it grants; the API itself allows 900 to 86400.
+    pub max_duration_seconds: u64,
+}
+
+impl Agency {
+    /// An agency trusting these domain names or ids, for the API's full 24 hours.
+    pub fn new(name: &str, trusted_domains: &[&str]) -> Agency {
+        Agency {
+            name: name.to_string(),
+            trusted_domains: trusted_domains.iter().map(|d| d.to_string()).collect(),
+            max_duration_seconds: 86_400,
+        }
+    }
+
+    /// Lowers the longest duration granted.
+    pub fn with_max_duration(mut self, seconds: u64) -> Agency {
+        self.max_duration_seconds = seconds;
+        self
     }
 }
 
@@ -217,6 +339,11 @@ impl fmt::Debug for Account {
             .field("nat_shape", &self.nat_shape)
             .field("ccn", &self.ccn)
             .field("quota_center", &self.quota_center)
+            .field("account_id", &self.account_id)
+            .field("roles", &self.roles)
+            .field("domain_id", &self.domain_id)
+            .field("domain_name", &self.domain_name)
+            .field("agencies", &self.agencies)
             .finish()
     }
 }
@@ -300,8 +427,9 @@ pub struct Network {
 }
 
 /// A fault to inject. It matches requests to `service`, and, when they are `Some`, only those
-/// with that access key and (Alibaba) that `Action`. `times: Some(n)` limits it to the first `n`
-/// matching requests; `None` means always.
+/// with that access key and that action (Alibaba's `Action`, or on IAM
+/// `CreateTemporaryAccessKeyByAgency` for the agency call). `times: Some(n)` limits it to the
+/// first `n` matching requests; `None` means always.
 #[derive(Debug, Clone)]
 pub struct Fault {
     pub service: Service,
@@ -340,7 +468,8 @@ impl Fault {
         self
     }
 
-    /// Narrows the fault to one Alibaba `Action`.
+    /// Narrows the fault to one Alibaba `Action` (`AssumeRole` on STS), or on IAM to the agency
+    /// call (`CreateTemporaryAccessKeyByAgency`).
     pub fn for_action(mut self, action: &str) -> Fault {
         self.action = Some(action.to_string());
         self
@@ -412,7 +541,8 @@ pub struct RecordedRequest {
     pub body: String,
     /// Alibaba `AccessKeyId`, or the `Access=` of a Huawei `Authorization` header.
     pub access_key: Option<String>,
-    /// Alibaba `Action`; `None` for the other services.
+    /// Alibaba `Action`; on Huawei/OTC IAM, `CreateTemporaryAccessKeyByAgency` (the SDK's name)
+    /// for the agency `securitytokens` call, so that faults can single it out; `None` otherwise.
     pub action: Option<String>,
     /// The signature matches the one computed with the account's secret. Only the signature:
     /// a stale timestamp or a replayed nonce is refused but still has a valid signature.
@@ -437,6 +567,10 @@ impl RecordedRequest {
 /// long benchmark cannot grow the fake without limit.
 const MAX_RECORDED: usize = 100_000;
 
+/// The most temporary credentials kept; the oldest are forgotten beyond it (their keys then
+/// fail as unknown), so a long benchmark cannot grow the fake without limit.
+const MAX_ISSUED: usize = 100_000;
+
 /// Nonces are remembered this long (Alibaba's gateway team quotes a ~31 minute window; the
 /// 15 minute timestamp window refuses anything older anyway).
 const NONCE_WINDOW: Duration = Duration::from_secs(31 * 60);
@@ -458,6 +592,11 @@ struct State {
     nonces: HashMap<(String, String), Instant>,
     /// Access key -> arrival times of its admitted Quota Center calls (the last few seconds).
     quota_center_calls: HashMap<String, Vec<Instant>>,
+    /// The calling account's long-term access key -> arrival times of its admitted
+    /// `AssumeRole` calls (the last few seconds).
+    assume_role_calls: HashMap<String, Vec<Instant>>,
+    /// Every temporary credential issued, oldest first.
+    issued: std::collections::VecDeque<temporary::Issued>,
 }
 
 /// State plus the addresses the handlers need (the redirect target, IAM's own URL).
@@ -590,6 +729,8 @@ impl FakeCloud {
                 requests: Default::default(),
                 nonces: HashMap::new(),
                 quota_center_calls: HashMap::new(),
+                assume_role_calls: HashMap::new(),
+                issued: Default::default(),
             }),
             urls,
         });
@@ -668,26 +809,79 @@ impl FakeHandle {
     /// (a sliding window, not clock seconds), among the recorded ones: what a test compares
     /// with a client's promised pacing.
     pub fn busiest_second(&self, service: Service, access_key: &str) -> usize {
-        let mut times: Vec<Instant> = self
-            .inner
+        busiest(
+            self.arrivals(|r| r.service == service && r.access_key.as_deref() == Some(access_key)),
+        )
+    }
+
+    /// When the recorded requests that `wanted` picks arrived.
+    fn arrivals(&self, wanted: impl Fn(&RecordedRequest) -> bool) -> Vec<Instant> {
+        self.inner
             .shared
             .lock()
             .requests
             .iter()
-            .filter(|r| r.service == service && r.access_key.as_deref() == Some(access_key))
+            .filter(|r| wanted(r))
             .map(|r| r.received_at)
-            .collect();
-        times.sort();
-        // Two pointers over the sorted times: the window starting at each request.
-        let mut best = 0;
-        let mut end = 0;
-        for (start, first) in times.iter().enumerate() {
-            while end < times.len() && times[end].duration_since(*first) < Duration::from_secs(1) {
-                end += 1;
-            }
-            best = best.max(end - start);
+            .collect()
+    }
+
+    /// How many `AssumeRole` (Alibaba) or agency `securitytokens` (Huawei/OTC) calls were signed
+    /// with `access_key`, among the recorded ones, refused ones included.
+    pub fn assume_calls(&self, access_key: &str) -> usize {
+        self.arrivals(|r| is_assume_call(r) && r.access_key.as_deref() == Some(access_key))
+            .len()
+    }
+
+    /// The most of those calls within any one second (sliding, as [`Self::busiest_second`]):
+    /// what a test compares with a client's promised assume pacing.
+    pub fn busiest_assume_second(&self, access_key: &str) -> usize {
+        busiest(self.arrivals(|r| is_assume_call(r) && r.access_key.as_deref() == Some(access_key)))
+    }
+
+    /// Every temporary credential issued so far, oldest first, without its secret or token.
+    pub fn issued_credentials(&self) -> Vec<IssuedCredential> {
+        self.inner
+            .shared
+            .lock()
+            .issued
+            .iter()
+            .map(temporary::Issued::public)
+            .collect()
+    }
+
+    /// The secret key and the token of every temporary credential issued so far, for tests
+    /// that check they never show anywhere.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.inner
+            .shared
+            .lock()
+            .issued
+            .iter()
+            .flat_map(|issued| [issued.secret.clone(), issued.token.clone()])
+            .collect()
+    }
+
+    /// Makes every temporary credential issued so far expire now: a request with one is
+    /// refused as expired from then on.
+    pub fn expire_credentials(&self) {
+        let now = jiff::Timestamp::now();
+        for issued in &mut self.inner.shared.lock().issued {
+            issued.expires_at = issued.expires_at.min(now);
         }
-        best
+    }
+
+    /// Makes one temporary credential expire now; false when no such key was issued.
+    pub fn expire_credential(&self, access_key: &str) -> bool {
+        let now = jiff::Timestamp::now();
+        let mut state = self.inner.shared.lock();
+        match state.issued.iter_mut().find(|i| i.access_key == access_key) {
+            Some(issued) => {
+                issued.expires_at = issued.expires_at.min(now);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Forgets the recorded requests, so a test can look at one phase only.
@@ -744,6 +938,46 @@ impl FakeHandle {
             None => false,
         }
     }
+}
+
+/// One temporary credential the fake issued, as a test sees it (no secret, no token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredential {
+    pub kind: AccountKind,
+    /// The temporary access key id (`STS.` + 29 characters on Alibaba, 20 on Huawei/OTC).
+    pub access_key: String,
+    /// The long-term access key of the account it acts as: the role's or agency's account.
+    pub target_access_key: String,
+    /// The access key that signed the call that issued it (itself temporary in a chain).
+    pub caller_access_key: String,
+    /// What was assumed: the role ARN as sent, or `domain/agency` as sent.
+    pub assumed: String,
+    /// When it stops working (moved to the past by the expire hooks).
+    pub expires_at: jiff::Timestamp,
+}
+
+/// Whether a recorded request is an `AssumeRole` or agency `securitytokens` call.
+fn is_assume_call(request: &RecordedRequest) -> bool {
+    match request.service {
+        Service::Sts => request.action.as_deref() == Some(sts::ACTION),
+        Service::Iam => request.action.as_deref() == Some(agency::ACTION),
+        _ => false,
+    }
+}
+
+/// The most of these arrival times within any one sliding second.
+fn busiest(mut times: Vec<Instant>) -> usize {
+    times.sort();
+    // Two pointers over the sorted times: the window starting at each request.
+    let mut best = 0;
+    let mut end = 0;
+    for (start, first) in times.iter().enumerate() {
+        while end < times.len() && times[end].duration_since(*first) < Duration::from_secs(1) {
+            end += 1;
+        }
+        best = best.max(end - start);
+    }
+    best
 }
 
 /// A headroom config file (the format of `config.example.yaml`) for the demo accounts, every

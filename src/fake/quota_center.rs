@@ -21,7 +21,8 @@ use super::{AccountKind, State};
 pub(super) const VERSION: &str = "2020-05-10";
 const ACTION: &str = "ListProductQuotas";
 /// `ListProductQuotas` calls an account may make in any one second (Quota Center's published
-/// API rate quota). The real limit is per master account; the fake keeps it per access key.
+/// API rate quota). The real limit is per master account; the fake keeps it per account entry,
+/// so a temporary key counts with the account it acts as.
 const RATE_LIMIT: usize = 15;
 const RATE_WINDOW: Duration = Duration::from_secs(1);
 /// Admitted calls older than this can share no window with a new one, even one handled a
@@ -39,7 +40,8 @@ const TOKEN_MARK: [u8; 3] = [0xFB, 0xFF, 0xBF];
 const BAD_MAX_RESULTS: &str =
     "The maxResults parameter is invalid. Use an integer ranging from 1 to 100.";
 
-/// Answers a call whose signature, nonce and version the gateway has accepted.
+/// Answers a call whose signature, nonce and version the gateway has accepted. `access_key` is
+/// the long-term key of the account the call acts as.
 pub(super) fn handle(
     reply: &Reply<'_>,
     state: &mut State,
@@ -59,7 +61,7 @@ pub(super) fn handle(
         .quota_center_calls
         .entry(access_key.to_string())
         .or_default();
-    if !admit(calls, received_at) {
+    if !admit(calls, received_at, RATE_LIMIT) {
         return reply.error(
             400,
             "Throttling.User",
@@ -148,9 +150,10 @@ pub(super) fn handle(
 }
 
 /// Whether a call arriving at `at` fits the rate: no one-second window that contains it may
-/// hold more than `RATE_LIMIT` admitted calls, the window sliding rather than aligned to clock
-/// seconds. An admitted call is remembered; a refused one does not use up the budget.
-fn admit(calls: &mut Vec<Instant>, at: Instant) -> bool {
+/// hold more than `limit` admitted calls, the window sliding rather than aligned to clock
+/// seconds. An admitted call is remembered; a refused one does not use up the budget. STS
+/// `AssumeRole` counts its calls the same way.
+pub(super) fn admit(calls: &mut Vec<Instant>, at: Instant, limit: usize) -> bool {
     calls.retain(|seen| at.saturating_duration_since(*seen) < RATE_MEMORY);
     let mut near: Vec<Instant> = calls
         .iter()
@@ -167,7 +170,7 @@ fn admit(calls: &mut Vec<Instant>, at: Instant) -> bool {
         near.iter()
             .filter(|seen| *seen >= start && seen.duration_since(*start) < RATE_WINDOW)
             .count()
-            <= RATE_LIMIT
+            <= limit
     });
     if fits {
         calls.push(at);
@@ -272,29 +275,36 @@ mod tests {
         assert_eq!(read_token(&token("vpc", 3).replace('+', " "), "vpc"), None);
     }
 
+    fn admit_15(calls: &mut Vec<Instant>, at: Instant) -> bool {
+        admit(calls, at, RATE_LIMIT)
+    }
+
     #[test]
     fn the_sixteenth_call_in_a_sliding_second_is_refused() {
         let start = Instant::now();
         let mut calls = Vec::new();
         let ms = Duration::from_millis;
         for i in 0..15 {
-            assert!(admit(&mut calls, start + ms(i * 10)), "call {i}");
+            assert!(admit_15(&mut calls, start + ms(i * 10)), "call {i}");
         }
-        assert!(!admit(&mut calls, start + ms(200)), "16th within a second");
+        assert!(
+            !admit_15(&mut calls, start + ms(200)),
+            "16th within a second"
+        );
         // The window slides: the first call leaves it 1 s after it arrived, not at a clock
         // second.
-        assert!(!admit(&mut calls, start + ms(999)));
-        assert!(admit(&mut calls, start + ms(1000)));
-        assert!(!admit(&mut calls, start + ms(1005)));
-        assert!(admit(&mut calls, start + ms(1010)));
+        assert!(!admit_15(&mut calls, start + ms(999)));
+        assert!(admit_15(&mut calls, start + ms(1000)));
+        assert!(!admit_15(&mut calls, start + ms(1005)));
+        assert!(admit_15(&mut calls, start + ms(1010)));
 
         // Handled out of order: a late-handled earlier arrival still may not overfill a window.
         let mut calls = Vec::new();
         for i in 0..15 {
-            assert!(admit(&mut calls, start + ms(500 + i)));
+            assert!(admit_15(&mut calls, start + ms(500 + i)));
         }
-        assert!(!admit(&mut calls, start + ms(100)));
-        assert!(admit(&mut calls, start + ms(1600)));
+        assert!(!admit_15(&mut calls, start + ms(100)));
+        assert!(admit_15(&mut calls, start + ms(1600)));
     }
 
     #[test]

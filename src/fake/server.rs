@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use super::{FaultKind, RecordedRequest, Service, Shared, alibaba, huawei};
+use super::{FaultKind, RecordedRequest, Service, Shared, agency, alibaba, huawei};
 
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
@@ -266,7 +266,7 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
             })
         }
         FaultKind::MalformedJson => {
-            let body = fault_bodies(service).malformed;
+            let body = fault_bodies(service, &request.path).malformed;
             Delivery::Full(HttpResponse {
                 status: 200,
                 headers: vec![
@@ -284,7 +284,7 @@ async fn dispatch(service: Service, shared: &Shared, request: HttpRequest) -> De
             let FaultBodies {
                 huge: (prefix, item, suffix),
                 ..
-            } = fault_bodies(service);
+            } = fault_bodies(service, &request.path);
             Delivery::Huge {
                 request_id: request_id(),
                 prefix: prefix.into(),
@@ -343,8 +343,35 @@ struct FaultBodies {
     huge: (&'static str, &'static str, &'static str),
 }
 
-fn fault_bodies(service: Service) -> FaultBodies {
+fn fault_bodies(service: Service, path: &str) -> FaultBodies {
+    let assume_agency = service == Service::Iam && path.trim_end_matches('/') == agency::PATH;
     let (malformed, huge) = match service {
+        // Credentials whose security token never ends.
+        Service::Sts => (
+            r#"{"RequestId": "5E3A4C1B", "Credentials": {"AccessKeyId": "STS."#,
+            (
+                concat!(
+                    r#"{"RequestId":"5E3A4C1B-0000-4000-8000-000000000000","#,
+                    r#""AssumedRoleUser":{"AssumedRoleId":"300000000000000000:headroom","#,
+                    r#""Arn":"acs:ram::1000000000000000:role/padding/headroom"},"#,
+                    r#""Credentials":{"AccessKeyId":"STS.padding","AccessKeySecret":"padding","#,
+                    r#""Expiration":"2099-01-01T00:00:00Z","SecurityToken":"CAIS"#
+                ),
+                "x",
+                r#""}}"#,
+            ),
+        ),
+        Service::Iam if assume_agency => (
+            r#"{"credential": {"access": ""#,
+            (
+                concat!(
+                    r#"{"credential":{"access":"PADDINGPADDINGPADDIN","secret":"padding","#,
+                    r#""expires_at":"2099-01-01T00:00:00.000000Z","securitytoken":"gQ"#
+                ),
+                "x",
+                r#""}}"#,
+            ),
+        ),
         Service::Smartag => (
             r#"{"RequestId": "5E3A4C1B", "TotalAmount": "#,
             (

@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 use super::*;
 use crate::sign::{alibaba as ali, huawei as hw};
 
+mod assume;
 mod sources;
 
 const ALI_SECRET: &str = "DemoSecretAlibabaNotARealKey00";
@@ -328,7 +329,7 @@ async fn alibaba_security_token_is_required_and_signed() {
     let limit = "GetCloudConnectNetworkUseLimit";
     let without = ali_query("GET", limit, "cn-shanghai", &[], ALI_SECRET, None, None);
     let answer = send(client().get(format!("{base}/?{without}"))).await;
-    assert_eq!(answer.json["Code"], "InvalidSecurityToken.Malformed");
+    assert_eq!(answer.json["Code"], "MissingSecurityToken");
     let other = ali_query(
         "GET",
         limit,

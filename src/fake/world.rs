@@ -5,12 +5,19 @@
 //! Beyond the VPC, VPN, VPCEP and CCN data the demo config reads today, the accounts carry
 //! Quota Center items (`ali-demo`) and ECS, EVS, ELB, Enterprise Router and NAT quotas
 //! (`hw-demo`, `otc-demo`, NAT on Huawei Cloud only), each with one row near its limit.
+//!
+//! A small fleet stands behind two of them, reachable only by assuming a role or an agency (the
+//! demo config does not name it yet): `ali-demo`'s key may assume the RAM role
+//! `headroom-reader` in two more Alibaba accounts (`shop`, `data`), and `hw-demo`'s the agency
+//! `headroom-reader` in the Huawei Cloud account `team-b`. Each has a few quotas of its own,
+//! one of them near its limit. They come after the three demo accounts, which keep their
+//! places.
 
 use serde_json::{Value, json};
 
 use super::{
-    Account, AccountKind, CcnRegion, ErLastPage, ErPaging, FakeCloud, FakeHandle, Fault, FaultKind,
-    NatShape, Network, Service,
+    Account, AccountKind, Agency, CcnRegion, ErLastPage, ErPaging, FakeCloud, FakeHandle, Fault,
+    FaultKind, NatShape, Network, Role, Service, derived_domain_id,
 };
 
 /// `ali-demo`'s access key id. Obviously fake, shaped like a real one.
@@ -26,6 +33,35 @@ pub const DEMO_OTC_ACCESS_KEY: &str = "DEMOOTCACCESSKEY0001";
 const DEMO_OTC_SECRET: &str = "DemoSecretOpenTelekomCloudNotARealKey000";
 /// `otc-demo`'s project in eu-de; the config leaves it out, so headroom asks IAM.
 pub const DEMO_OTC_PROJECT_ID: &str = "7a3e9b1c5d2f4e6a8b0c1d3e5f7a9b2c";
+
+/// `ali-demo`'s (made-up) account id, as Quota Center ARNs carry it and the fleet's roles
+/// trust it.
+pub const DEMO_ALIBABA_ACCOUNT_ID: &str = "1869542011836482";
+/// The role (Alibaba) and the agency (Huawei Cloud) the demo fleet is read through.
+pub const DEMO_READER_ROLE: &str = "headroom-reader";
+/// The `shop` account: `acs:ram::1520834971630052:role/headroom-reader` trusts `ali-demo`.
+pub const DEMO_ALIBABA_SHOP_ACCOUNT_ID: &str = "1520834971630052";
+/// `shop`'s own long-term key, which no config holds: temporary keys act as it.
+pub const DEMO_ALIBABA_SHOP_ACCESS_KEY: &str = "LTAI5tShopDemoKeyId0001";
+const DEMO_ALIBABA_SHOP_SECRET: &str = "DemoSecretAlibabaShopNotARealKey";
+/// The `data` account: `acs:ram::1637205518894471:role/headroom-reader` trusts `ali-demo`.
+pub const DEMO_ALIBABA_DATA_ACCOUNT_ID: &str = "1637205518894471";
+/// `data`'s own long-term key, which no config holds.
+pub const DEMO_ALIBABA_DATA_ACCESS_KEY: &str = "LTAI5tDataDemoKeyId0001";
+const DEMO_ALIBABA_DATA_SECRET: &str = "DemoSecretAlibabaDataNotARealKey";
+/// `hw-demo`'s account (domain) id, what a base profile's `domain_id` names.
+pub const DEMO_HUAWEI_DOMAIN_ID: &str = "9e4b2c7a1d3f4e5a8b6c0d2e4f6a8b1c";
+/// `hw-demo`'s account (domain) name, which `team-b`'s agency trusts.
+pub const DEMO_HUAWEI_DOMAIN_NAME: &str = "headroom-demo";
+/// The Huawei Cloud account `team-b`, reached through its agency `headroom-reader`.
+pub const DEMO_TEAM_B_DOMAIN_NAME: &str = "team-b";
+pub const DEMO_TEAM_B_DOMAIN_ID: &str = "3f7a1c9e5b2d4a6c8e0f1a3b5c7d9e2f";
+/// `team-b`'s only region, and its project there.
+pub const DEMO_TEAM_B_REGION: &str = "ap-southeast-1";
+pub const DEMO_TEAM_B_PROJECT_ID: &str = "6b2e8d4a0c1f4b3e9a7d5c2e0f8b4a16";
+/// `team-b`'s own long-term key, which no config holds.
+pub const DEMO_TEAM_B_ACCESS_KEY: &str = "DEMOTEAMBACCESSKEY01";
+const DEMO_TEAM_B_SECRET: &str = "DemoSecretHuaweiTeamBNotARealKey00000000";
 
 /// One `quotas.resources` entry; VPC entries carry `min`, the others do not.
 fn entry(kind: &str, used: i64, quota: i64, min: Option<i64>) -> Value {
@@ -100,6 +136,11 @@ pub(super) fn demo() -> FakeCloud {
         er_paging: ErPaging::default(),
         nat_shape: NatShape::default(),
         quota_center: quota_center_items(),
+        account_id: DEMO_ALIBABA_ACCOUNT_ID.into(),
+        roles: Vec::new(),
+        domain_id: String::new(),
+        domain_name: String::new(),
+        agencies: Vec::new(),
     };
 
     let huawei = Account {
@@ -171,6 +212,11 @@ pub(super) fn demo() -> FakeCloud {
         nat_shape: NatShape::Resources,
         ccn: Vec::new(),
         quota_center: Vec::new(),
+        account_id: String::new(),
+        roles: Vec::new(),
+        domain_id: DEMO_HUAWEI_DOMAIN_ID.into(),
+        domain_name: DEMO_HUAWEI_DOMAIN_NAME.into(),
+        agencies: Vec::new(),
     };
 
     let otc = Account {
@@ -228,10 +274,15 @@ pub(super) fn demo() -> FakeCloud {
         nat_shape: NatShape::Resources,
         ccn: Vec::new(),
         quota_center: Vec::new(),
+        account_id: String::new(),
+        roles: Vec::new(),
+        domain_id: derived_domain_id(DEMO_OTC_ACCESS_KEY),
+        domain_name: "otc-demo".into(),
+        agencies: Vec::new(),
     };
 
     FakeCloud {
-        accounts: vec![alibaba, huawei, otc],
+        accounts: vec![alibaba, huawei, otc, shop(), data(), team_b()],
         latency: std::time::Duration::ZERO,
         // The "endpoint that fails": OTC's VPCEP refuses the demo account, permanently.
         faults: vec![
@@ -251,9 +302,6 @@ pub(super) fn demo() -> FakeCloud {
         ],
     }
 }
-
-/// `ali-demo`'s (made-up) account id, as Quota Center ARNs carry it.
-const DEMO_ALIBABA_ACCOUNT_ID: &str = "1869542011836482";
 
 /// One Quota Center item in the full shape `ListProductQuotas` lists, for a quota with usage.
 /// `region: None` is a quota shared by every region (`GlobalQuota`, no dimensions).
@@ -525,6 +573,163 @@ fn quota_center_items() -> Vec<(String, Value)> {
         .collect()
 }
 
+/// Rewrites a Quota Center item's ARN for another account than `ali-demo`.
+fn owned_by(item: Value, account_id: &str) -> Value {
+    let arn = item["QuotaArn"]
+        .as_str()
+        .unwrap_or_default()
+        .replace(DEMO_ALIBABA_ACCOUNT_ID, account_id);
+    with(item, json!({"QuotaArn": arn}))
+}
+
+/// The fleet's `shop` account: a couple of CCNs and quotas in cn-shanghai, its EIPs nearly used
+/// up.
+fn shop() -> Account {
+    const SH: &str = "cn-shanghai";
+    let mut shop = Account::alibaba(DEMO_ALIBABA_SHOP_ACCESS_KEY, DEMO_ALIBABA_SHOP_SECRET);
+    shop.account_id = DEMO_ALIBABA_SHOP_ACCOUNT_ID.into();
+    shop.roles = vec![Role::new(DEMO_READER_ROLE, &[DEMO_ALIBABA_ACCOUNT_ID])];
+    shop.ccn = vec![(
+        SH.into(),
+        CcnRegion {
+            total: 5,
+            used_extra: 1,
+            networks: vec![network(
+                "ccn-demo0shop00000000001",
+                "stores-west",
+                "West China stores",
+                "172.18.0.0/16",
+                1_769_904_000_000,
+            )],
+        },
+    )];
+    let items = [
+        quota_item(
+            "vpc",
+            "vpc_quota_instances_num",
+            "Maximum number of VPCs per region",
+            Some(SH),
+            json!(10),
+            json!(3),
+        ),
+        // Near its limit: 18 of 20 is a warning at the default thresholds.
+        quota_item(
+            "eip",
+            "eip_quota_instances_num",
+            "Maximum number of EIPs per region",
+            Some(SH),
+            json!(20),
+            json!(18),
+        ),
+        quota_item(
+            "slb",
+            "slb_quota_instances_num",
+            "Maximum number of CLB instances per region",
+            Some(SH),
+            json!(60),
+            json!(7),
+        ),
+    ];
+    shop.quota_center = fleet_items(items, DEMO_ALIBABA_SHOP_ACCOUNT_ID);
+    shop
+}
+
+/// The fleet's `data` account: one CCN and quotas in cn-shanghai, its VPCs nearly used up.
+fn data() -> Account {
+    const SH: &str = "cn-shanghai";
+    let mut data = Account::alibaba(DEMO_ALIBABA_DATA_ACCESS_KEY, DEMO_ALIBABA_DATA_SECRET);
+    data.account_id = DEMO_ALIBABA_DATA_ACCOUNT_ID.into();
+    data.roles = vec![Role::new(DEMO_READER_ROLE, &[DEMO_ALIBABA_ACCOUNT_ID])];
+    data.ccn = vec![(
+        SH.into(),
+        CcnRegion {
+            total: 10,
+            used_extra: 0,
+            networks: vec![network(
+                "ccn-demo0data00000000001",
+                "analytics",
+                "Analytics clusters",
+                "10.40.0.0/16",
+                1_770_508_800_000,
+            )],
+        },
+    )];
+    let items = [
+        // Near its limit: 10 of 10 is critical.
+        quota_item(
+            "vpc",
+            "vpc_quota_instances_num",
+            "Maximum number of VPCs per region",
+            Some(SH),
+            json!(10),
+            json!(10),
+        ),
+        quota_item(
+            "ecs",
+            "q_security-groups",
+            "Maximum number of security groups",
+            Some(SH),
+            json!(801),
+            json!(44),
+        ),
+    ];
+    data.quota_center = fleet_items(items, DEMO_ALIBABA_DATA_ACCOUNT_ID);
+    data
+}
+
+fn fleet_items<const N: usize>(items: [Value; N], account_id: &str) -> Vec<(String, Value)> {
+    items
+        .into_iter()
+        .map(|item| {
+            let product = item["ProductCode"].as_str().unwrap_or_default().to_string();
+            (product, owned_by(item, account_id))
+        })
+        .collect()
+}
+
+/// The fleet's Huawei Cloud account `team-b`, in ap-southeast-1: VPC quotas (its EIPs nearly
+/// used up) and ECS limits.
+fn team_b() -> Account {
+    const REGION: &str = DEMO_TEAM_B_REGION;
+    let mut team_b = Account::huawei(DEMO_TEAM_B_ACCESS_KEY, DEMO_TEAM_B_SECRET);
+    team_b.domain_id = DEMO_TEAM_B_DOMAIN_ID.into();
+    team_b.domain_name = DEMO_TEAM_B_DOMAIN_NAME.into();
+    team_b.agencies = vec![Agency::new(DEMO_READER_ROLE, &[DEMO_HUAWEI_DOMAIN_NAME])];
+    team_b.projects = vec![(REGION.into(), DEMO_TEAM_B_PROJECT_ID.into())];
+    team_b.quotas = vec![(
+        REGION.into(),
+        Service::Vpc,
+        vec![
+            entry("vpc", 2, 5, Some(0)),
+            entry("subnet", 6, 100, Some(0)),
+            entry("securityGroup", 9, 100, Some(0)),
+            entry("securityGroupRule", 120, 5000, Some(0)),
+            // Near its limit: 9 of 10 is a warning at the default thresholds.
+            entry("publicIp", 9, 10, Some(0)),
+            entry("shareBandwidth", 1, 5, Some(0)),
+        ],
+    )];
+    team_b.ecs_limits = vec![(
+        REGION.into(),
+        json!({
+            "maxTotalInstances": 50,
+            "totalInstancesUsed": 12,
+            "maxTotalCores": 200,
+            "totalCoresUsed": 96,
+            "maxTotalRAMSize": 409600,
+            "totalRAMUsed": 196608,
+            "maxSecurityGroups": 100,
+            "totalSecurityGroupsUsed": 9,
+            "maxTotalFloatingIps": 10,
+            "totalFloatingIpsUsed": 9,
+            "maxServerGroups": 1000,
+            "totalServerGroupsUsed": 1,
+            "maxTotalKeypairs": -1,
+        }),
+    )];
+    team_b
+}
+
 /// `hw-demo`'s ECS limits (cn-north-4), with Huawei's spot pairs.
 fn huawei_ecs() -> Value {
     json!({
@@ -729,13 +934,22 @@ profiles:
     regions: [cn-shanghai, cn-hongkong]
     access_key_id: {ali_key}
     access_key_secret: {ali_secret}
-    endpoints: {{ smartag: {smartag}, quotas: {quotas} }}
+    endpoints: {{ smartag: {smartag}, quotas: {quotas}, sts: {sts} }}
   hw-demo:
     provider: huaweicloud
     region: cn-north-4
     project_id: {hw_project}
+    domain_id: {hw_domain}
     access_key: {hw_key}
     secret_key: {hw_secret}
+    endpoints: {huawei_endpoints}
+  hw-team-b:
+    provider: huaweicloud
+    source_profile: hw-demo
+    agency: {{ domain_name: {team_b}, name: {reader} }}
+    region: {team_b_region}
+    project_id: {team_b_project}
+    services: [vpc, ecs]
     endpoints: {huawei_endpoints}
   otc-demo:
     provider: otc
@@ -743,11 +957,29 @@ profiles:
     access_key: {otc_key}
     secret_key: {otc_secret}
     endpoints: {otc_endpoints}
+# Two more Alibaba accounts, reached through a RAM role from ali-demo's key.
+fleets:
+  ali-org:
+    provider: alibaba
+    source_profile: ali-demo
+    role_arn: \"acs:ram::{{account}}:role/{reader}\"
+    region: cn-shanghai
+    services: [smartag, vpc, eip]
+    endpoints: {{ smartag: {smartag}, quotas: {quotas} }}
+    accounts: {{ ali-shop: \"{shop}\", ali-data: \"{data}\" }}
 ",
         ali_key = DEMO_ALIBABA_ACCESS_KEY,
         ali_secret = DEMO_ALIBABA_SECRET,
         smartag = handle.url(Service::Smartag),
         quotas = handle.url(Service::Quotas),
+        sts = handle.url(Service::Sts),
+        hw_domain = DEMO_HUAWEI_DOMAIN_ID,
+        team_b = DEMO_TEAM_B_DOMAIN_NAME,
+        reader = DEMO_READER_ROLE,
+        team_b_region = DEMO_TEAM_B_REGION,
+        team_b_project = DEMO_TEAM_B_PROJECT_ID,
+        shop = DEMO_ALIBABA_SHOP_ACCOUNT_ID,
+        data = DEMO_ALIBABA_DATA_ACCOUNT_ID,
         hw_project = DEMO_HUAWEI_PROJECT_ID,
         hw_key = DEMO_HUAWEI_ACCESS_KEY,
         hw_secret = DEMO_HUAWEI_SECRET,

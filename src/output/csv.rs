@@ -10,10 +10,19 @@ const HEADER: &str =
     "profile,provider,region,service,resource,used,limit,usage_percent,left,status";
 
 pub(crate) fn render(report: &Report) -> String {
+    let demand = report.demand.is_some();
     let mut text = String::from(HEADER);
+    if demand {
+        text.push_str(",need,shortfall");
+    }
     text.push('\n');
     for row in &report.rows {
         text.push_str(&line(row));
+        if demand {
+            let need = row.need.map(|n| n.to_string()).unwrap_or_default();
+            let shortfall = row.shortfall.map(|s| s.to_string()).unwrap_or_default();
+            text.push_str(&format!(",{need},{shortfall}"));
+        }
         text.push('\n');
     }
     text

@@ -23,6 +23,9 @@ pub(crate) struct Document<'a> {
     /// Only present when a selection matched nothing.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     unmatched: &'a [String],
+    /// Only with `--demand`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demand: Option<crate::demand::DemandSummary>,
 }
 
 impl<'a> Document<'a> {
@@ -35,6 +38,7 @@ impl<'a> Document<'a> {
             quotas: &report.rows,
             errors: &report.errors,
             unmatched: &report.unmatched,
+            demand: report.demand,
         }
     }
 }

@@ -47,7 +47,14 @@ pub fn render(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let text = match format {
-        Format::Table => table::render(report, options),
+        Format::Table => {
+            let mut text = table::render(report, options);
+            if let Some(summary) = &report.demand {
+                text.push_str(&crate::demand::sentence(&report.rows, summary));
+                text.push('\n');
+            }
+            text
+        }
         Format::Json => json::render(report)?,
         Format::Yaml => yaml::render(report)?,
         Format::Csv => csv::render(report),
@@ -274,6 +281,7 @@ pub(crate) fn sample_report() -> Report {
         errors,
         queries,
         unmatched: Vec::new(),
+        demand: None,
     }
 }
 

@@ -1,8 +1,14 @@
 //! `-o table` (the default): a borderless table like kubectl's and gh's, then one summary line.
+//!
+//! At a terminal the table is fitted to its width without ever breaking a cell across lines,
+//! because a name cut in two (`physicalConnec` / `t`) can no longer be read, searched or
+//! copied. It gives up decoration first, then repetition: the usage bars go, then the profile
+//! and region move from every row to one heading line per group of rows. Only when even that
+//! is too wide are lines longer than the terminal; each row is still one line with its names
+//! whole, which a pager (`less -S`) shows as it is.
+//! Off a terminal (a pipe, a file) the table is always the full one, so scripts see one shape.
 
-use comfy_table::{
-    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use comfy_table::{Cell, CellAlignment, Color, Table, presets};
 
 use crate::output::{RenderOptions, clean, percent};
 use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
@@ -10,28 +16,34 @@ use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
 const HEADER: [&str; 9] = [
     "PROFILE", "REGION", "SERVICE", "RESOURCE", "USED", "LIMIT", "USE%", "LEFT", "STATUS",
 ];
-/// Columns holding numbers: right-aligned so digits line up, and never wrapped.
-const NUMERIC: std::ops::RangeInclusive<usize> = 4..=7;
-const STATUS: usize = 8;
+/// With `--demand`, after LEFT: what the deployment needs of the quota and what is missing.
+const DEMAND_HEADER: [&str; 2] = ["NEED", "SHORT"];
+/// PROFILE and REGION, the columns that the grouped layout moves into its headings.
+const PLACE: usize = 2;
+/// Columns holding numbers (USED to LEFT, and NEED and SHORT after them): right-aligned so
+/// digits line up.
+const NUMERIC: std::ops::RangeInclusive<usize> = 4..=9;
 /// Spaces between columns; there are no vertical lines.
 const GAP: u16 = 2;
 const BAR_CELLS: usize = 10;
 /// Names are shown, not parsed, so a long hostile one is cut rather than allowed to fill the screen.
 const NAME_CAP: usize = 100;
 
+/// The ways to lay the rows out, widest first; at a terminal the first that fits is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// One line per row with every column and the usage bars.
+    Bars,
+    /// The same without the bars, which are decoration: the percentage stays.
+    Plain,
+    /// Rows under a heading line per profile and region, without those two columns.
+    Grouped,
+}
+
 pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut text = String::new();
     if !report.rows.is_empty() {
-        let mut table = build(report, options, true);
-        // The bars are decoration: on a narrow terminal dropping them (11 columns) beats
-        // wrapping names across lines.
-        if options
-            .width
-            .is_some_and(|width| natural_width(&table) > usize::from(width))
-        {
-            table = build(report, options, false);
-        }
-        for line in table.lines() {
+        for line in lines(report, options) {
             text.push_str(line.trim_end());
             text.push('\n');
         }
@@ -41,44 +53,96 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     text
 }
 
-fn build(report: &Report, options: &RenderOptions, bars: bool) -> Table {
+/// The table's lines in the widest layout that fits `options.width`; the grouped one when none
+/// does, as it is the narrowest.
+fn lines(report: &Report, options: &RenderOptions) -> Vec<String> {
+    let Some(width) = options.width else {
+        return build(report, options, Layout::Bars).lines().collect();
+    };
+    for layout in [Layout::Bars, Layout::Plain] {
+        let table = build(report, options, layout);
+        if natural_width(&table) <= usize::from(width) {
+            return table.lines().collect();
+        }
+    }
+    grouped(report, options)
+}
+
+/// The header once, then each run of rows of one profile and region under a heading line
+/// (`hw-prod  huaweicloud  cn-north-4`). Runs, not sets: the rows keep the order they came in
+/// (`--sort usage` puts the fullest first), so a place seen again later gets its heading again.
+/// The rows share one table, so their columns line up from group to group.
+fn grouped(report: &Report, options: &RenderOptions) -> Vec<String> {
+    let table = build(report, options, Layout::Grouped);
+    let mut table_lines = table.lines();
+    let mut out: Vec<String> = table_lines.by_ref().take(1).collect();
+    let mut place: Option<(&str, &str)> = None;
+    // Every row is one line: names are cleaned of newlines and the table is never given a
+    // width to wrap to.
+    for (row, line) in report.rows.iter().zip(table_lines) {
+        let here = (row.profile.as_str(), row.region.as_str());
+        if place != Some(here) {
+            if place.is_some() {
+                out.push(String::new());
+            }
+            place = Some(here);
+            out.push(heading(row));
+        }
+        out.push(line);
+    }
+    // The summary is about every group, so it stands apart from the last one.
+    out.push(String::new());
+    out
+}
+
+/// `hw-prod  huaweicloud  cn-north-4`: what the PROFILE and REGION columns would have said, and
+/// the provider, which tells two clouds' regions of the same name apart.
+fn heading(row: &QuotaRow) -> String {
+    format!(
+        "{}  {}  {}",
+        clean(&row.profile, NAME_CAP),
+        row.provider,
+        clean(&row.region, NAME_CAP)
+    )
+}
+
+fn build(report: &Report, options: &RenderOptions, layout: Layout) -> Table {
+    let skip = if layout == Layout::Grouped { PLACE } else { 0 };
+    let demand = report.demand.is_some();
+    let mut header: Vec<&str> = HEADER[..8].to_vec();
+    if demand {
+        header.extend(DEMAND_HEADER);
+    }
+    header.push(HEADER[8]);
     let mut table = Table::new();
     // The terminal is the caller's business: no tty probing, colour and width only as told.
+    // No width is ever set either, so the table never wraps a cell: `lines` picks a layout
+    // that fits instead.
     table
         .force_no_tty()
         .load_style(presets::NOTHING)
-        .set_header(HEADER);
+        .set_header(&header[skip..]);
     if options.color {
         table.enforce_styling();
         // Colour the word only, so the padding stays plain and trailing spaces can be trimmed.
         table.style_text_only();
     }
     for row in &report.rows {
-        table.add_row(cells(row, options.color, bars));
+        let mut cells = cells(row, options.color, layout == Layout::Bars, demand);
+        cells.drain(..skip);
+        table.add_row(cells);
     }
-    let last = HEADER.len() - 1;
+    let last = header.len() - 1 - skip;
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { GAP }));
-        if NUMERIC.contains(&index) {
+        if NUMERIC.contains(&(index + skip)) && index != last {
             column.set_cell_alignment(CellAlignment::Right);
         }
-        if NUMERIC.contains(&index) || index == STATUS {
-            column.set_constraint(ColumnConstraint::ContentWidth);
-        } else {
-            // Names may wrap on a narrow terminal, but never so far that a header breaks.
-            // The boundary counts the column's padding too.
-            let header = u16::try_from(HEADER[index].len()).unwrap_or(u16::MAX);
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(header + GAP)));
-        }
-    }
-    if let Some(width) = options.width {
-        table
-            .set_width(width)
-            .set_content_arrangement(ContentArrangement::Dynamic);
     }
     table
 }
 
+/// The width of the widest line: every column's widest cell and its padding.
 fn natural_width(table: &Table) -> usize {
     let content: usize = table
         .column_max_content_widths()
@@ -92,7 +156,7 @@ fn natural_width(table: &Table) -> usize {
     content + padding
 }
 
-fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
+fn cells(row: &QuotaRow, color: bool, bars: bool, demand: bool) -> Vec<Cell> {
     let number = |value: Option<Amount>, none: &str| {
         value.map_or_else(|| none.to_string(), |v| v.to_string())
     };
@@ -104,7 +168,7 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
             Status::Critical => Color::Red,
         });
     }
-    vec![
+    let mut cells = vec![
         Cell::new(clean(&row.profile, NAME_CAP)),
         Cell::new(clean(&row.region, NAME_CAP)),
         Cell::new(clean(&row.service, NAME_CAP)),
@@ -113,8 +177,17 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
         Cell::new(number(row.limit, "unlimited")),
         Cell::new(usage(row.usage_percent, bars)),
         Cell::new(number(row.left, "-")),
-        status,
-    ]
+    ];
+    if demand {
+        cells.push(Cell::new(
+            row.need.map_or_else(|| "-".to_string(), |n| n.to_string()),
+        ));
+        // `-` when it fits: only a shortfall is worth a number.
+        let short = row.shortfall.filter(|s| s.value() > 0.0);
+        cells.push(Cell::new(number(short, "-")));
+    }
+    cells.push(status);
+    cells
 }
 
 /// `███████░░░ 72.0%`: one filled cell per ten percent, rounded, never more than ten.
@@ -203,33 +276,114 @@ mod tests {
         insta::assert_snapshot!(text);
     }
 
+    fn at(report: &Report, width: u16) -> String {
+        render(
+            report,
+            &RenderOptions {
+                color: false,
+                width: Some(width),
+            },
+        )
+    }
+
+    fn widest(text: &str) -> u16 {
+        let widest = text.lines().map(|line| line.chars().count()).max();
+        u16::try_from(widest.unwrap_or(0)).expect("narrower than u16::MAX")
+    }
+
     #[test]
-    fn too_narrow_still_shows_every_row() {
-        // Nine columns cannot fit 20 cells; the table overflows rather than losing data.
+    fn each_layout_is_kept_while_it_fits() {
+        let report = sample_report();
+        let full = render(&report, &plain());
+        let with_bars = widest(&full);
+        assert_eq!(at(&report, with_bars), full);
+
+        let plain = at(&report, with_bars - 1);
+        assert!(plain.starts_with("PROFILE "), "{plain}");
+        assert!(!plain.contains(['█', '░']), "{plain}");
+        assert_eq!(plain.lines().count(), full.lines().count(), "{plain}");
+        let without_bars = widest(&plain);
+        assert!(without_bars < with_bars);
+        assert_eq!(at(&report, without_bars), plain);
+
+        let grouped = at(&report, without_bars - 1);
+        assert!(grouped.starts_with("SERVICE "), "{grouped}");
+        assert!(widest(&grouped) < without_bars, "{grouped}");
+    }
+
+    #[test]
+    fn too_narrow_still_shows_every_row_whole() {
+        // No layout fits 20 columns: the grouped one overflows rather than breaking a cell.
+        let report = sample_report();
+        let text = at(&report, 20);
+        assert_eq!(text, at(&report, 80));
+        for row in &report.rows {
+            let cells = [row.service.as_str(), &row.resource];
+            assert!(
+                text.lines().any(|l| l.split_whitespace().take(2).eq(cells)),
+                "{cells:?}: {text}"
+            );
+        }
+        assert!(text.ends_with("\n5 quotas: 1 critical, 1 warning, 3 ok; 1 query failed\n"));
+    }
+
+    #[test]
+    fn a_heading_for_each_run_of_one_profile_and_region() {
+        let mut report = sample_report();
+        // As `--sort usage` leaves them: hw-prod's two rows apart.
+        report.rows.swap(1, 2);
+        let text = at(&report, 60);
+        let headings: Vec<&str> = text
+            .lines()
+            .filter(|line| line.split_whitespace().count() == 3)
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "hw-prod  huaweicloud  cn-north-4",
+                "ali-prod  alibaba  cn-shanghai",
+                "hw-prod  huaweicloud  cn-north-4",
+                "otc-demo  otc  eu-de",
+            ]
+        );
+        // The profile with spaces in its name has a heading of more words.
+        assert!(
+            text.contains("\nlab \"eu\", o'neil  otc  eu-de\nvpcep    endpoint "),
+            "{text}"
+        );
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                line.ends_with("ok") || line.ends_with("warning") || line.ends_with("critical")
+            })
+            .collect();
+        assert_eq!(rows.len(), report.rows.len(), "{text}");
+        for (line, row) in rows.iter().zip(&report.rows) {
+            assert!(line.starts_with(&row.service), "{line}");
+            assert!(line.contains(&format!(" {} ", row.resource)), "{line}");
+        }
+    }
+
+    #[test]
+    fn grouped_colours_the_status_only() {
         let report = sample_report();
         let text = render(
             &report,
             &RenderOptions {
-                color: false,
-                width: Some(20),
+                color: true,
+                width: Some(60),
             },
         );
-        for row in &report.rows {
-            assert!(text.contains(row.status.as_str()));
+        assert!(text.starts_with("SERVICE "), "{text}");
+        let coloured: Vec<&str> = text.lines().filter(|l| l.contains('\u{1b}')).collect();
+        assert_eq!(coloured.len(), report.rows.len(), "{text}");
+        for (line, row) in coloured.iter().zip(&report.rows) {
+            assert!(line.starts_with(&row.service), "{line:?}");
+            assert!(
+                line.ends_with(&format!("{}\u{1b}[39m", row.status.as_str())),
+                "{line:?}"
+            );
         }
-        assert!(text.ends_with("5 quotas: 1 critical, 1 warning, 3 ok; 1 query failed\n"));
-    }
-
-    #[test]
-    fn wide_terminal_keeps_bars() {
-        let text = render(
-            &sample_report(),
-            &RenderOptions {
-                color: false,
-                width: Some(200),
-            },
-        );
-        assert_eq!(text, render(&sample_report(), &plain()));
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! Nothing here prints (beyond `-v` logs) or decides a status.
 
 pub mod alibaba;
+pub mod assume;
 pub mod errors;
 pub mod huawei;
 pub mod pacing;
 pub mod smartag;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::config::{Profile, validate_project_id};
+use crate::config::{AssumeTarget, Config, Credentials, Profile, validate_project_id};
 use crate::http::{self, Exchange};
 use crate::log::log;
 use crate::quota::{Amount, ErrorKind};
@@ -166,6 +169,7 @@ pub struct Settings {
 }
 
 type ProjectCell = Arc<OnceCell<Result<String, Failure>>>;
+type CredentialsCell = Arc<OnceCell<Result<Arc<Credentials>, Failure>>>;
 
 /// Runs queries: the shared HTTP client, the concurrency limit and the project-id cache.
 pub struct Engine {
@@ -174,21 +178,33 @@ pub struct Engine {
     settings: Settings,
     /// One IAM lookup per (profile, region), shared by that region's services.
     project_ids: Mutex<HashMap<(String, String), ProjectCell>>,
-    /// Every configured secret, redacted from whatever a provider answers (some echo them).
-    secrets: Vec<Secret>,
+    /// Every secret of the config and every temporary one obtained since, redacted from
+    /// whatever a provider answers (some echo them).
+    secrets: Mutex<Vec<Secret>>,
+    /// Every profile of the config by name: the sources of assumed profiles.
+    profiles: HashMap<String, Arc<Profile>>,
+    /// Each profile's credentials, its own or assumed once per run and shared by its queries.
+    credentials: Mutex<HashMap<String, CredentialsCell>>,
     /// One pacer per (endpoint key, access key id) for the sources with a rate limit.
     pacers: Mutex<HashMap<(&'static str, String), Arc<Pacer>>>,
 }
 
 impl Engine {
-    /// `secrets`: every secret of the config, never to be shown even when a provider quotes it.
-    pub fn new(settings: Settings, secrets: Vec<Secret>) -> Result<Arc<Engine>, String> {
+    /// An engine for `config`'s profiles: their secrets are never shown, even when a provider
+    /// quotes them, and assumed profiles find their sources among them.
+    pub fn new(settings: Settings, config: &Config) -> Result<Arc<Engine>, String> {
         Ok(Arc::new(Engine {
             client: http::client(settings.concurrency.min(256))?,
             permits: Semaphore::new(settings.concurrency),
             settings,
             project_ids: Mutex::new(HashMap::new()),
-            secrets,
+            secrets: Mutex::new(config.secrets()),
+            profiles: config
+                .profiles
+                .iter()
+                .map(|p| (p.name.clone(), Arc::new(p.clone())))
+                .collect(),
+            credentials: Mutex::new(HashMap::new()),
             pacers: Mutex::new(HashMap::new()),
         }))
     }
@@ -297,7 +313,7 @@ impl Engine {
     /// One query: every page of its source's answer, each page after the previous one.
     async fn fetch(&self, target: &Target) -> Result<Vec<ParsedQuota>, Failure> {
         let profile = &target.profile;
-        let credentials = credentials(profile)?;
+        let credentials = &*self.credentials_for(profile).await?;
         let description = target.source.describe();
         let default = sources::default_endpoint(target.source, profile.provider, &target.region);
         let endpoint = endpoint(profile, description.endpoint_key, &default)?;
@@ -356,6 +372,154 @@ impl Engine {
         Ok(quotas)
     }
 
+    /// The credentials of `profile`: its own keys, or temporary ones assumed through its source
+    /// (once per run, when first needed, shared by its queries and never by another profile).
+    pub fn credentials_for<'a>(
+        &'a self,
+        profile: &'a Profile,
+    ) -> Pin<Box<dyn Future<Output = Result<Arc<Credentials>, Failure>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(assume) = &profile.assume else {
+                return credentials(profile).map(|c| Arc::new(c.clone()));
+            };
+            let cell = Arc::clone(
+                lock(&self.credentials)
+                    .entry(profile.name.clone())
+                    .or_default(),
+            );
+            cell.get_or_init(|| self.assume(profile, assume))
+                .await
+                .clone()
+        })
+    }
+
+    /// Asks the source's credentials for `profile`'s temporary ones.
+    async fn assume(
+        &self,
+        profile: &Profile,
+        assume: &crate::config::Assume,
+    ) -> Result<Arc<Credentials>, Failure> {
+        let source = self.profiles.get(&assume.source).ok_or_else(|| {
+            Failure::new(
+                ErrorKind::Config,
+                format!("no profile is named {}", assume.source),
+            )
+        })?;
+        let what = format!("assuming {} from {}", assume.target, source.name);
+        let prefix = |mut failure: Failure| {
+            failure.message = format!("{what}: {}", failure.message);
+            failure
+        };
+        let source_credentials = self.credentials_for(source).await.map_err(prefix)?;
+        let region = profile.regions.first().map_or("", String::as_str);
+        let label = format!("{} {what}", profile.name);
+        let (credentials, expires) = match &assume.target {
+            AssumeTarget::Role { .. } => {
+                let url = self.chain_endpoint(profile, "sts", assume::DEFAULT_STS_ENDPOINT)?;
+                let pacer = self.pacer("sts", &self.base_key(profile), ASSUME_ROLE_PACING);
+                let params = assume::role_params(&assume.target, assume.duration);
+                let (body, exchange) = self
+                    .read_json_paced(&label, Some(&pacer), |at, nonce| {
+                        alibaba::request(
+                            reqwest::Method::GET,
+                            &url,
+                            assume::STS_VERSION,
+                            "AssumeRole",
+                            region,
+                            &source_credentials,
+                            &params,
+                            at,
+                            nonce,
+                        )
+                    })
+                    .await
+                    .map_err(|f| needs(f, "sts:AssumeRole"))
+                    .map_err(prefix)?;
+                assume::parse_role(&body).map_err(|m| prefix(unexpected(&exchange, m)))?
+            }
+            AssumeTarget::Agency { .. } => {
+                let default = sources::huawei_endpoint(profile.provider, "iam", region);
+                let url = self.chain_endpoint(profile, "iam", &default)?;
+                let body = assume::agency_body(&assume.target, assume.duration);
+                // IAM calls signed with keys name the account they belong to.
+                let domain: Vec<(String, String)> = signing_domain(source)
+                    .map(|id| ("X-Domain-Id".to_string(), id))
+                    .into_iter()
+                    .collect();
+                let (answer, exchange) = self
+                    .read_json(&label, |at, _nonce| {
+                        huawei::signed_post_json(
+                            &url,
+                            assume::SECURITY_TOKENS_PATH,
+                            &body,
+                            &domain,
+                            &source_credentials,
+                            at,
+                        )
+                    })
+                    .await
+                    .map_err(|f| needs(f, "iam:agencies:assume"))
+                    .map_err(prefix)?;
+                assume::parse_agency(&answer).map_err(|m| prefix(unexpected(&exchange, m)))?
+            }
+        };
+        log(1, || {
+            let until = expires.map_or_else(|| "an unknown time".to_string(), |t| t.to_string());
+            format!("{}: temporary credentials until {until}", label)
+        });
+        {
+            let mut secrets = lock(&self.secrets);
+            secrets.push(credentials.secret.clone());
+            secrets.extend(credentials.security_token.clone());
+        }
+        Ok(Arc::new(credentials))
+    }
+
+    /// An endpoint that serves every account (STS, IAM): the profile's own, else the nearest
+    /// source's along its chain (a fleet's base profile usually sets it once), else the default.
+    fn chain_endpoint(
+        &self,
+        profile: &Profile,
+        key: &str,
+        default: &str,
+    ) -> Result<reqwest::Url, Failure> {
+        let mut current = profile;
+        for _ in 0..=crate::config::MAX_HOPS {
+            if let Some(url) = current.endpoints.get(key) {
+                return Ok(url.clone());
+            }
+            match current
+                .assume
+                .as_ref()
+                .and_then(|a| self.profiles.get(&a.source))
+            {
+                Some(source) => current = source,
+                None => break,
+            }
+        }
+        endpoint(profile, key, default)
+    }
+
+    /// The long-term access key at the root of `profile`'s chain of sources.
+    fn base_key(&self, profile: &Profile) -> String {
+        let mut current = profile;
+        for _ in 0..=crate::config::MAX_HOPS {
+            match current
+                .assume
+                .as_ref()
+                .and_then(|a| self.profiles.get(&a.source))
+            {
+                Some(source) => current = source,
+                None => break,
+            }
+        }
+        current
+            .credentials
+            .as_ref()
+            .map(|c| c.access_key_id.clone())
+            .unwrap_or_else(|| current.name.clone())
+    }
+
     /// The pacer shared by every query of `access_key_id` to the source at `endpoint_key`.
     fn pacer(&self, endpoint_key: &'static str, access_key_id: &str, pacing: Pacing) -> Arc<Pacer> {
         let mut pacers = self
@@ -373,12 +537,10 @@ impl Engine {
     /// through IAM (`GET /v3/projects?name=REGION`) and shared by the region's services.
     async fn project_id(&self, target: &Target) -> Result<String, Failure> {
         let profile = &target.profile;
-        // The configured id is the project of the profile's own region; a `--region` override
-        // to another region needs that region's project.
-        if let Some(id) = &profile.project_id
-            && profile.regions.first() == Some(&target.region)
-        {
-            return Ok(id.clone());
+        // A configured id belongs to its region; a `--region` override to another region needs
+        // that region's project.
+        if let Some(id) = profile.project_id(&target.region) {
+            return Ok(id.to_string());
         }
         let cell = {
             let mut cache = self
@@ -415,9 +577,10 @@ impl Engine {
 
     async fn lookup_project_id(&self, target: &Target) -> Result<String, Failure> {
         let profile = &target.profile;
-        let credentials = credentials(profile)?;
+        let credentials = &*self.credentials_for(profile).await?;
         let default = sources::huawei_endpoint(profile.provider, "iam", &target.region);
-        let endpoint = endpoint(profile, "iam", &default)?;
+        // IAM serves every account: an assumed profile uses the one its chain names.
+        let endpoint = self.chain_endpoint(profile, "iam", &default)?;
         let query = vec![("name".to_string(), target.region.clone())];
         let outcome = self
             .read_json(&format!("{} (IAM)", label(target)), |at, _nonce| {
@@ -426,6 +589,14 @@ impl Engine {
             .await;
         let prefix = |mut failure: Failure| {
             failure.message = format!("looking up the project id through IAM: {}", failure.message);
+            // Temporary credentials from an agency may not be allowed to list projects.
+            if profile.assume.is_some() {
+                failure.message.push_str(&format!(
+                    "; set `project_ids: {{{}: ...}}` for this profile (a fleet: under \
+                     `project_ids`, per account), so that no lookup is needed",
+                    target.region
+                ));
+            }
             failure
         };
         let (body, exchange) = outcome
@@ -558,7 +729,10 @@ impl Engine {
         &self,
         request: reqwest::Request,
     ) -> Result<(Value, Exchange), Failure> {
-        let scrubber = errors::Scrubber::for_request(&request, &self.secrets);
+        let scrubber = {
+            let secrets = lock(&self.secrets);
+            errors::Scrubber::for_request(&request, &secrets)
+        };
         self.attempt_json_unscrubbed(request)
             .await
             .map_err(|failure| scrubber.apply(failure))
@@ -638,6 +812,28 @@ fn past_deadline(target: Target, started: Instant) -> Answer {
         outcome: Err(Failure::new(ErrorKind::Timeout, message)),
         duration,
     }
+}
+
+/// Alibaba allows 100 `AssumeRole` calls a second per account; headroom keeps to half.
+const ASSUME_ROLE_PACING: Pacing = Pacing {
+    calls: 50,
+    per: Duration::from_secs(1),
+};
+
+/// The account id of the keys a profile's IAM calls are signed with: a base profile's
+/// `domain_id`, or the account of the agency it assumed.
+fn signing_domain(profile: &Profile) -> Option<String> {
+    match profile.assume.as_ref().map(|a| &a.target) {
+        Some(AssumeTarget::Agency { domain_id, .. }) => domain_id.clone(),
+        Some(AssumeTarget::Role { .. }) => None,
+        None => profile.domain_id.clone(),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The IAM action that lists a Huawei Cloud / OTC account's projects (to find a region's id).

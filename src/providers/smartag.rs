@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Engine, Failure, ParsedQuota, credentials, endpoint, text_field, unexpected};
+use super::{Engine, Failure, ParsedQuota, endpoint, text_field, unexpected};
 use crate::config::{Credentials, Profile};
 use crate::quota::{ErrorKind, Provider};
 use crate::sources::{self, Source, smartag};
@@ -39,13 +39,14 @@ pub struct SmartagClient<'a> {
     engine: &'a Arc<Engine>,
     endpoint: reqwest::Url,
     region: String,
-    credentials: &'a Credentials,
+    credentials: Arc<Credentials>,
     /// `profile region smartag`, how `-v` lines name these calls.
     label: String,
 }
 
 impl<'a> SmartagClient<'a> {
-    pub fn new(
+    /// A client with `profile`'s credentials (assumed through its source when it has one).
+    pub async fn new(
         engine: &'a Arc<Engine>,
         profile: &'a Profile,
         region: &str,
@@ -55,7 +56,7 @@ impl<'a> SmartagClient<'a> {
             engine,
             endpoint: endpoint(profile, "smartag", &default)?,
             region: region.to_string(),
-            credentials: credentials(profile)?,
+            credentials: engine.credentials_for(profile).await?,
             label: format!("{} {region} smartag", profile.name),
         })
     }
@@ -74,7 +75,7 @@ impl<'a> SmartagClient<'a> {
             smartag::VERSION,
             action,
             &self.region,
-            self.credentials,
+            &self.credentials,
             params,
             at,
             nonce,

@@ -445,7 +445,7 @@ fn keep_recent(
 /// The engine for `config`'s probes, with the config's timeout, retries and concurrency.
 fn new_engine(config: &Config) -> Result<Arc<Engine>, AppError> {
     let settings = check::settings_from(config, None, None, None)?;
-    Engine::new(settings, config.secrets()).map_err(AppError::Other)
+    Engine::new(settings, config).map_err(AppError::Other)
 }
 
 /// Waits for a check's result, until `deadline` when there is one; `None` when it has not

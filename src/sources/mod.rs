@@ -212,9 +212,13 @@ pub fn endpoint_keys(provider: Provider) -> Vec<&'static str> {
             keys.push(description.endpoint_key);
         }
     }
-    if provider != Provider::Alibaba {
-        keys.push("iam");
-    }
+    // Where credentials are obtained: Alibaba STS (assumed roles), Huawei/OTC IAM (project
+    // lookups and agencies).
+    keys.push(if provider == Provider::Alibaba {
+        "sts"
+    } else {
+        "iam"
+    });
     keys
 }
 
@@ -315,7 +319,10 @@ mod tests {
                 "vpc", "vpn", "vpcep", "ecs", "evs", "elb", "er", "nat", "iam"
             ]
         );
-        assert_eq!(endpoint_keys(Provider::Alibaba), ["smartag", "quotas"]);
+        assert_eq!(
+            endpoint_keys(Provider::Alibaba),
+            ["smartag", "quotas", "sts"]
+        );
         assert_eq!(
             Source::for_service(Provider::Alibaba, "vpc"),
             Some(Source::QuotaCenter)

@@ -75,12 +75,7 @@ fn threshold_keys_that_name_nothing_are_located_config_errors() {
     ];
     for (extra, message, hint) in cases {
         let config = world.standard_config(extra);
-        let output = world
-            .headroom()
-            .arg("--config")
-            .arg(&config)
-            .output()
-            .unwrap();
+        let output = run_config(&world, &config, &[]);
         assert_eq!(code(&output), 3, "{extra}");
         let err = stderr(&output);
         let located = format!("{}:", config.display());
@@ -93,12 +88,7 @@ fn threshold_keys_that_name_nothing_are_located_config_errors() {
     // Wildcards that match are fine.
     let config =
         world.standard_config("thresholds:\n  \"h*:vp*/securityGroupRule\": { warn: 60 }\n");
-    let output = world
-        .headroom()
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
+    let output = run_config(&world, &config, &[]);
     assert_ne!(code(&output), 3, "{}", stderr(&output));
 }
 
@@ -203,12 +193,7 @@ fn an_hour_is_a_duration_on_the_command_line_and_in_the_config() {
         "defaults:\n  timeout: 1h\nprofiles:\n{}",
         world.hw_profile("hw")
     ));
-    let output = world
-        .headroom()
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
+    let output = run_config(&world, &config, &[]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
 }
 
@@ -221,13 +206,7 @@ fn quiet_silences_every_command() {
         vec!["-q", "completions", "bash"],
         vec!["config", "path", "-q"],
     ] {
-        let output = world
-            .headroom()
-            .arg("--config")
-            .arg(&config)
-            .args(&args)
-            .output()
-            .unwrap();
+        let output = run_config(&world, &config, &args);
         assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
         assert_eq!(stdout(&output), "", "{args:?}");
     }
@@ -239,12 +218,7 @@ fn an_endpoint_password_is_not_repeated_in_the_config_error() {
     let config = world.write_config(&format!(
         "profiles:\n  hw:\n    provider: huaweicloud\n    region: cn-north-4\n    access_key: {HW_KEY}\n    secret_key: ${{HW_SECRET}}\n    endpoints:\n      vpc: https://admin:hunter2secret@vpc.example.com\n"
     ));
-    let output = world
-        .headroom()
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
+    let output = run_config(&world, &config, &[]);
     assert_eq!(code(&output), 3);
     let err = stderr(&output);
     assert!(!err.contains("hunter2secret"), "{err}");

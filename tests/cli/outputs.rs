@@ -14,17 +14,6 @@ use crate::support::*;
 
 const FORMATS: [&str; 6] = ["table", "json", "yaml", "csv", "prometheus", "nagios"];
 
-/// `headroom --config CONFIG ARGS` with the world's isolated environment.
-fn run_config(world: &World, config: &Path, args: &[&str]) -> Output {
-    world
-        .headroom()
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("run headroom")
-}
-
 fn quotas(doc: &Value) -> &Vec<Value> {
     doc["quotas"].as_array().expect("quotas array")
 }

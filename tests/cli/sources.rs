@@ -85,21 +85,11 @@ fn ali_config(world: &World, services: &str, profiles: &[&str]) -> std::path::Pa
     world.write_config(&text)
 }
 
-fn run_with(world: &World, config: &std::path::Path, args: &[&str]) -> std::process::Output {
-    world
-        .headroom()
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("run headroom")
-}
-
 #[test]
 fn quota_center_rows_follow_the_rules() {
     let world = quota_center_world(0);
     let config = ali_config(&world, "vpc, cbwp, cbn", &["ali"]);
-    let output = run_with(&world, &config, &["-o", "json", "-v"]);
+    let output = run_config(&world, &config, &["-o", "json", "-v"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     world.assert_all_signed();
     let doc = json(&output);
@@ -155,9 +145,9 @@ fn quota_center_rows_follow_the_rules() {
     );
 
     // Fractional numbers are kept exactly in every format.
-    let csv = stdout(&run_with(&world, &config, &["-o", "csv", "-s", "cbwp"]));
+    let csv = stdout(&run_config(&world, &config, &["-o", "csv", "-s", "cbwp"]));
     assert!(csv.contains(",1200.25,5000.5,24.0,3800.25,ok"), "{csv}");
-    let prom = stdout(&run_with(
+    let prom = stdout(&run_config(
         &world,
         &config,
         &["-o", "prometheus", "-s", "cbwp"],
@@ -173,7 +163,7 @@ fn quota_center_pages_with_awkward_tokens_and_is_paced() {
     // 250 items a region: three pages of at most 100, tokens holding `/`, `+` and `=`.
     let world = quota_center_world(250);
     let config = ali_config(&world, "ecs", &["ali-a", "ali-b"]);
-    let output = run_with(&world, &config, &["-o", "json", "--concurrency", "256"]);
+    let output = run_config(&world, &config, &["-o", "json", "--concurrency", "256"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     world.assert_all_signed();
     let doc = json(&output);
@@ -205,7 +195,7 @@ fn many_products_never_pass_ten_calls_a_second() {
     let products =
         "vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs";
     let config = ali_config(&world, products, &["ali"]);
-    let output = run_with(&world, &config, &["-o", "json", "--concurrency", "64"]);
+    let output = run_config(&world, &config, &["-o", "json", "--concurrency", "64"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(world.fake.requests().len(), 26);
     let busiest = world.fake.busiest_second(Service::Quotas, ALI_KEY);
@@ -233,7 +223,7 @@ fn a_token_that_comes_back_fails_only_that_query() {
         },
     ));
     let config = ali_config(&world, "vpc", &["ali"]);
-    let output = run_with(&world, &config, &["--region", "cn-shanghai", "-o", "json"]);
+    let output = run_config(&world, &config, &["--region", "cn-shanghai", "-o", "json"]);
     assert_eq!(code(&output), 3);
     let doc = json(&output);
     assert_eq!(doc["errors"][0]["kind"], "bad_response");
@@ -328,7 +318,7 @@ fn huawei_compute_disk_load_balancer_router_and_nat_rows() {
     };
     let world = huawei_sources_world(paging, NatShape::Array);
     let config = hw_sources_config(&world, "ecs, evs, elb, er, nat");
-    let output = run_with(&world, &config, &["-o", "json"]);
+    let output = run_config(&world, &config, &["-o", "json"]);
     assert_eq!(code(&output), 1, "cores are at 94%: {}", stderr(&output));
     world.assert_all_signed();
     let doc = json(&output);
@@ -377,7 +367,7 @@ fn an_endless_router_listing_fails_only_its_query() {
     };
     let world = huawei_sources_world(paging, NatShape::Resources);
     let config = hw_sources_config(&world, "er, nat");
-    let output = run_with(&world, &config, &["-o", "json"]);
+    let output = run_config(&world, &config, &["-o", "json"]);
     assert_eq!(code(&output), 3);
     let doc = json(&output);
     assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
@@ -411,7 +401,7 @@ fn a_permission_failure_names_the_action_to_grant() {
         },
     ));
     let config = hw_sources_config(&world, "ecs, evs");
-    let output = run_with(&world, &config, &[]);
+    let output = run_config(&world, &config, &[]);
     assert_eq!(code(&output), 3);
     let err = stderr(&output);
     assert!(
@@ -435,11 +425,11 @@ fn services_a_region_lacks_are_skipped_quietly_unless_named() {
     };
     // Default services: vpn, elb and er are skipped (said at -v), the rest is queried.
     let config = world.write_config(&profile("    services: [vpc, ecs]\n"));
-    let quiet = run_with(&world, &config, &["-s", "vpc"]);
+    let quiet = run_config(&world, &config, &["-s", "vpc"]);
     assert!(!stderr(&quiet).contains("skipping"), "{}", stderr(&quiet));
     // Named explicitly, a service the region lacks is an error of that profile.
     let config = world.write_config(&profile("    services: [vpc, er]\n"));
-    let output = run_with(&world, &config, &["-o", "json"]);
+    let output = run_config(&world, &config, &["-o", "json"]);
     assert_eq!(code(&output), 3);
     let doc = json(&output);
     let message = doc["errors"][0]["message"].as_str().unwrap();
@@ -450,7 +440,7 @@ fn services_a_region_lacks_are_skipped_quietly_unless_named() {
 fn policy_prints_one_document_per_provider() {
     let world = World::standard();
     let config = world.standard_config("");
-    let output = run_with(&world, &config, &["policy"]);
+    let output = run_config(&world, &config, &["policy"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
@@ -464,7 +454,7 @@ fn policy_prints_one_document_per_provider() {
         "otc has no project id: {text}"
     );
 
-    let output = run_with(
+    let output = run_config(
         &world,
         &config,
         &["policy", "-p", "ali", "--with-create", "-o", "json"],
@@ -475,7 +465,7 @@ fn policy_prints_one_document_per_provider() {
     assert_eq!(doc["alibaba"]["Statement"][0]["Resource"], "*");
     assert!(doc.get("otc").is_none());
 
-    let output = run_with(
+    let output = run_config(
         &world,
         &config,
         &["policy", "-p", "hw", "-s", "vpn", "-o", "json"],
@@ -485,7 +475,7 @@ fn policy_prints_one_document_per_provider() {
         json!(["vpn:quotas:list"])
     );
 
-    let output = run_with(&world, &config, &["policy", "-p", "nope"]);
+    let output = run_config(&world, &config, &["policy", "-p", "nope"]);
     assert_eq!(code(&output), 3);
     assert!(world.fake.requests().is_empty(), "policy sends nothing");
 }
@@ -567,7 +557,7 @@ fn a_broken_answer_fails_only_its_own_source() {
         for (service, name) in sources {
             let (world, config) = both_clouds();
             world.fake.add_fault(Fault::always(service, fault.clone()));
-            let output = run_with(&world, &config, &["-o", "json", "--retries", "0"]);
+            let output = run_config(&world, &config, &["-o", "json", "--retries", "0"]);
             assert_eq!(code(&output), 3, "{fault_name} {name}");
             let doc = json(&output);
             let errors = doc["errors"].as_array().unwrap();
@@ -621,7 +611,7 @@ fn throttling_in_each_source_shape_is_retried() {
                 body: body.into(),
             },
         ));
-        let output = run_with(&world, &config, &["-o", "json"]);
+        let output = run_config(&world, &config, &["-o", "json"]);
         assert_eq!(code(&output), 0, "{service:?}: {}", stderr(&output));
         // Quota Center 1, ECS 4, EVS, ELB, ER and NAT 1 each.
         assert_eq!(json(&output)["quotas"].as_array().unwrap().len(), 9);

@@ -218,6 +218,17 @@ impl World {
     }
 }
 
+/// `headroom --config CONFIG ARGS` with the world's isolated environment.
+pub fn run_config(world: &World, config: &Path, args: &[&str]) -> Output {
+    world
+        .headroom()
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("run headroom")
+}
+
 pub fn base_command(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("headroom").expect("binary");
     cmd.env_clear()

@@ -3,9 +3,6 @@
 //! that are empty, not YAML, huge, mistyped, duplicated or misspelt (a located error, exit 3),
 //! and the warning for a readable config that holds a secret.
 
-use std::path::PathBuf;
-use std::process::Output;
-
 use headroom::fake::Service;
 
 use crate::support::*;
@@ -52,16 +49,6 @@ const BAD_PROJECT_IDS: &[&str] = &[
 /// A YAML double-quoted scalar (JSON strings are valid YAML).
 fn yaml_str(value: &str) -> String {
     serde_json::to_string(value).unwrap()
-}
-
-fn run_config(world: &World, config: &PathBuf, args: &[&str]) -> Output {
-    world
-        .headroom()
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("run headroom")
 }
 
 fn requests_with(world: &World, access_key: &str) -> usize {
@@ -570,6 +557,10 @@ fn the_fuzz_corpus_replays_without_a_panic() {
             let _ = headroom::providers::smartag::parse_described(&body);
             let _ = headroom::sources::vpc::parse_quotas(&body);
             let _ = headroom::providers::huawei::parse_project_id(&body, "eu-de");
+            for source in headroom::sources::Source::ALL {
+                let _ = (source.describe().parse)(&body, None);
+                let _ = (source.describe().parse)(&body, Some("1"));
+            }
         }
         count += 1;
     }
