@@ -238,10 +238,10 @@ pub enum Answer {
 }
 
 /// How long one engine serves the probes of a config before a fresh one replaces it. An engine
-/// keeps what `check` keeps for one run (project ids looked up, and whatever else a run may
-/// cache); an exporter's run never ends, so its engine is given one of a few minutes: shorter
-/// than temporary credentials live (15 minutes at the least on both clouds), long enough to
-/// keep connections to the clouds.
+/// keeps what `check` keeps for one run (project ids looked up, the temporary credentials of
+/// assumed profiles); an exporter's run never ends, so its engine is given one of a few
+/// minutes: shorter than temporary credentials live (15 minutes at the least on both clouds),
+/// long enough to keep connections to the clouds.
 const ENGINE_LIFETIME: Duration = Duration::from_secs(300);
 
 /// One loaded config and everything that must be thrown away with it on a reload: the engine

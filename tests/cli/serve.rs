@@ -1273,6 +1273,66 @@ fn no_secret_in_logs_pages_or_metrics_at_vvv() {
     assert!(log.contains("failed (auth)"), "{log}");
 }
 
+#[test]
+fn assumed_profiles_are_probed_with_temporary_credentials_that_never_show() {
+    // The demo's world: a RAM-role fleet (ali-shop, ali-data) and an agency (hw-team-b).
+    let world = World::new(headroom::fake::FakeCloud::demo());
+    let demo = headroom::fake::demo_config_yaml(&world.fake);
+    let config = world.write_config(&format!("{demo}serve:\n  min_interval: 0s\n"));
+    // The long-term secrets, written in the demo's config.
+    let long_term: Vec<String> = demo
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("access_key_secret: ")
+                .or_else(|| l.strip_prefix("secret_key: "))
+        })
+        .map(str::to_string)
+        .collect();
+    assert_eq!(long_term.len(), 3);
+    let exporter = Exporter::start(&world, &config, &["-vvv"]);
+    let mut seen = String::new();
+    for _ in 0..2 {
+        let reply = exporter.get("/probe?profile=ali-*&profile=hw-team-b");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let probe = samples(&reply.body);
+        for profile in ["ali-shop", "ali-data", "hw-team-b"] {
+            let answered: Vec<f64> = probe
+                .iter()
+                .filter(|s| s.name == "headroom_query_success" && label(s, "profile") == profile)
+                .map(|s| s.value)
+                .collect();
+            assert!(
+                !answered.is_empty() && answered.iter().all(|v| *v == 1.0),
+                "{profile}: {answered:?}\n{}",
+                exporter.stderr()
+            );
+        }
+        seen.push_str(&reply.body);
+    }
+    // The second probe ran its own check, with the temporary credentials of the first.
+    assert_eq!(world.fake.issued_credentials().len(), 3);
+    seen.push_str(&exporter.get("/").body);
+    let log = exporter.stderr();
+    let mut secrets = world.fake.issued_secrets();
+    assert_eq!(
+        secrets.len(),
+        6,
+        "a secret and a token for each assumed profile"
+    );
+    secrets.extend(long_term);
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()) && !seen.contains(secret.as_str()),
+            "a secret shows: {}...",
+            &secret[..6]
+        );
+    }
+    for issued in world.fake.issued_credentials() {
+        assert!(!log.contains(&issued.access_key) && !seen.contains(&issued.access_key));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // A real Prometheus
 
