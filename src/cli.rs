@@ -48,6 +48,20 @@ pub struct GlobalArgs {
     /// Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// The usage history file [default: the config's `history.path`, else
+    /// ~/.local/state/headroom/history.sqlite]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        conflicts_with = "no_history"
+    )]
+    pub history: Option<PathBuf>,
+
+    /// Neither read nor write the usage history this run
+    #[arg(long, global = true)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,6 +182,18 @@ pub struct CheckArgs {
     /// With --resource: CRITICAL when fewer than N are left ("will N more fit?")
     #[arg(long, value_name = "N", requires = "resources")]
     pub need: Option<u64>,
+
+    /// WARNING when the history's forecast says full within N days (overrides the config)
+    #[arg(long, value_name = "N")]
+    pub warn_days: Option<f64>,
+
+    /// CRITICAL when the history's forecast says full within N days (overrides the config)
+    #[arg(long, value_name = "N")]
+    pub crit_days: Option<f64>,
+
+    /// Only rows whose status or limit changed since the last run, and new ones
+    #[arg(long)]
+    pub changes: bool,
 
     /// Time allowed for one attempt, e.g. 10s, 500ms
     #[arg(long, value_name = "DURATION")]

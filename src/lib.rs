@@ -11,6 +11,7 @@ pub mod config;
 pub mod demand;
 pub mod exit;
 pub mod fake;
+pub mod history;
 pub mod http;
 pub mod log;
 pub mod output;
@@ -127,11 +128,22 @@ pub fn panic_message(location: Option<(&str, u32, u32)>) -> String {
 }
 
 fn load_config(global: &cli::GlobalArgs, printer: &Printer) -> Result<config::Config, AppError> {
-    let config = config::load(global.config.as_deref(), &ProcessEnv)?;
+    let mut config = config::load(global.config.as_deref(), &ProcessEnv)?;
     for warning in &config.warnings {
         printer.problem(&format!("warning: {warning}"));
     }
+    apply_history_flags(&mut config.history, global);
     Ok(config)
+}
+
+/// `--history PATH` and `--no-history` beat the config's `history:` section.
+pub fn apply_history_flags(history: &mut config::HistorySettings, global: &cli::GlobalArgs) {
+    if global.no_history {
+        history.enabled = false;
+    } else if let Some(path) = &global.history {
+        history.enabled = true;
+        history.path = Some(path.clone());
+    }
 }
 
 /// One current-thread runtime: the work is waiting on the network, and one thread keeps

@@ -75,6 +75,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
         defaults: Defaults::default(),
         profiles,
         thresholds: Vec::new(),
+        history: HistorySettings::default(),
         warnings: Vec::new(),
     })
 }

@@ -4,7 +4,7 @@ use comfy_table::{
     Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
 
-use crate::output::{RenderOptions, clean, percent};
+use crate::output::{RenderOptions, clean, full_in as full_in_text, percent};
 use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
 
 const HEADER: [&str; 9] = [
@@ -13,6 +13,8 @@ const HEADER: [&str; 9] = [
 /// Columns holding numbers: right-aligned so digits line up, and never wrapped.
 const NUMERIC: std::ops::RangeInclusive<usize> = 4..=7;
 const STATUS: usize = 8;
+/// Where FULL IN goes when some row has a forecast: after LEFT.
+const FULL_IN: usize = 8;
 /// Spaces between columns; there are no vertical lines.
 const GAP: u16 = 2;
 const BAR_CELLS: usize = 10;
@@ -37,37 +39,64 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         }
     }
     text.push_str(&summary_line(&report.summary()));
+    let soon = report.full_soon();
+    if soon > 0 {
+        text.push_str(&format!(
+            "; {soon} full within {} days",
+            crate::quota::FULL_SOON_DAYS
+        ));
+    }
     text.push('\n');
     text
 }
 
+/// Whether FULL IN is shown: only when some row has a forecast.
+fn has_forecast(report: &Report) -> bool {
+    report.rows.iter().any(|row| row.days_to_full().is_some())
+}
+
 fn build(report: &Report, options: &RenderOptions, bars: bool) -> Table {
     let mut table = Table::new();
+    let full_in = has_forecast(report);
+    let mut header = HEADER.to_vec();
+    if full_in {
+        header.insert(FULL_IN, "FULL IN");
+    }
     // The terminal is the caller's business: no tty probing, colour and width only as told.
     table
         .force_no_tty()
         .load_style(presets::NOTHING)
-        .set_header(HEADER);
+        .set_header(&header);
     if options.color {
         table.enforce_styling();
         // Colour the word only, so the padding stays plain and trailing spaces can be trimmed.
         table.style_text_only();
     }
     for row in &report.rows {
-        table.add_row(cells(row, options.color, bars));
+        let mut cells = cells(row, options.color, bars);
+        if full_in {
+            let forecast = row
+                .days_to_full()
+                .map_or_else(|| "-".to_string(), full_in_text);
+            cells.insert(FULL_IN, Cell::new(forecast));
+        }
+        table.add_row(cells);
     }
-    let last = HEADER.len() - 1;
+    let last = header.len() - 1;
+    // FULL IN is a number column like LEFT; STATUS moves one to the right.
+    let numeric = |index: usize| NUMERIC.contains(&index) || (full_in && index == FULL_IN);
+    let status = if full_in { STATUS + 1 } else { STATUS };
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { GAP }));
-        if NUMERIC.contains(&index) {
+        if numeric(index) {
             column.set_cell_alignment(CellAlignment::Right);
         }
-        if NUMERIC.contains(&index) || index == STATUS {
+        if numeric(index) || index == status {
             column.set_constraint(ColumnConstraint::ContentWidth);
         } else {
             // Names may wrap on a narrow terminal, but never so far that a header breaks.
             // The boundary counts the column's padding too.
-            let header = u16::try_from(HEADER[index].len()).unwrap_or(u16::MAX);
+            let header = u16::try_from(header[index].len()).unwrap_or(u16::MAX);
             column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(header + GAP)));
         }
     }
@@ -110,7 +139,15 @@ fn cells(row: &QuotaRow, color: bool, bars: bool) -> Vec<Cell> {
         Cell::new(clean(&row.service, NAME_CAP)),
         Cell::new(clean(&row.resource, NAME_CAP)),
         Cell::new(row.used.to_string()),
-        Cell::new(number(row.limit, "unlimited")),
+        Cell::new(match &row.limit_changed {
+            // A limit raised (or lowered) since the last run shows where it came from.
+            Some(change) => format!(
+                "{}→{}",
+                number(change.from, "unlimited"),
+                number(row.limit, "unlimited")
+            ),
+            None => number(row.limit, "unlimited"),
+        }),
         Cell::new(usage(row.usage_percent, bars)),
         Cell::new(number(row.left, "-")),
         status,
