@@ -903,6 +903,36 @@ impl Store {
         Ok(finish_slices(out))
     }
 
+    /// Writes samples taken at different times in one transaction, without the retention (the
+    /// demo's simulated past).
+    pub fn insert_past(&mut self, samples: &[(i64, NewSample<'_>)]) -> Result<(), Failure> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO samples
+                   (at, profile, provider, region, service, resource, used, quota_limit, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (at, sample) in samples {
+                insert.execute(params![
+                    at,
+                    sample.key.profile,
+                    sample.provider,
+                    sample.key.region,
+                    sample.key.service,
+                    sample.key.resource,
+                    sample.used,
+                    sample.limit,
+                    sample.status,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Writes one sample per row at `at`, then applies the retention: samples older than
     /// `keep` go, and those older than 35 days are thinned to one per quota and UTC day (the
     /// day's highest `used`). All in one transaction: a run records all of its rows or none.

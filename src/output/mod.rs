@@ -6,6 +6,7 @@
 
 pub mod create;
 mod csv;
+pub mod history;
 mod json;
 mod nagios;
 mod prometheus;
