@@ -227,8 +227,14 @@ mod tests {
 
     #[test]
     fn snapshot_width_80() {
+        // Without FULL IN: ten columns of the sample's names do not fit 80 (the next test
+        // shows that every row still does).
+        let mut report = sample_report();
+        for row in &mut report.rows {
+            row.trend = None;
+        }
         let text = render(
-            &sample_report(),
+            &report,
             &RenderOptions {
                 color: false,
                 width: Some(80),
@@ -316,6 +322,30 @@ mod tests {
         assert_eq!(usage(Some(f64::NAN), true), "░░░░░░░░░░   NaN%");
         assert_eq!(usage(None, true), "unlimited");
         assert_eq!(usage(Some(72.0), false), "72.0%");
+    }
+
+    #[test]
+    fn full_in_only_with_a_forecast_and_the_summary_counts_the_soon_full() {
+        let mut report = sample_report();
+        let text = render(&report, &plain());
+        assert!(text.starts_with("PROFILE") && text.lines().next().unwrap().contains("FULL IN"));
+        for row in &mut report.rows {
+            row.trend = None;
+        }
+        assert!(!render(&report, &plain()).contains("FULL IN"));
+        let mut report = sample_report();
+        report.rows[4].trend.as_mut().unwrap().days_to_full = Some(14.0);
+        let trend = report.rows[4].trend;
+        report.rows[1].set_trend(trend);
+        let text = render(&report, &plain());
+        assert!(
+            text.ends_with(
+                "5 quotas: 1 critical, 1 warning, 3 ok; 1 query failed; 2 full within 14 days\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("   14d  ok"), "{text}");
+        assert!(text.contains("100→150"), "{text}");
     }
 
     #[test]
