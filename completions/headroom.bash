@@ -31,6 +31,9 @@ _headroom() {
             headroom,demo)
                 cmd="headroom__subcmd__demo"
                 ;;
+            headroom,history)
+                cmd="headroom__subcmd__history"
+                ;;
             headroom,policy)
                 cmd="headroom__subcmd__policy"
                 ;;
@@ -49,6 +52,9 @@ _headroom() {
             headroom__subcmd__demo,create-ccn)
                 cmd="headroom__subcmd__demo__subcmd__create__subcmd__ccn"
                 ;;
+            headroom__subcmd__demo,history)
+                cmd="headroom__subcmd__demo__subcmd__history"
+                ;;
             headroom__subcmd__demo,policy)
                 cmd="headroom__subcmd__demo__subcmd__policy"
                 ;;
@@ -62,7 +68,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --help --version check create-ccn profiles policy config completions demo"
+            opts="-q -v -p -s -r -o -h -V --config --color --quiet --verbose --history --no-history --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --help --version check create-ccn profiles policy history config completions demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,6 +80,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -137,6 +147,14 @@ _headroom() {
                     return 0
                     ;;
                 --need)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -160,7 +178,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +248,14 @@ _headroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -248,6 +274,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -258,7 +288,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__completions)
-            opts="-q -v -h --config --color --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-q -v -h --config --color --quiet --verbose --history --no-history --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +300,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -280,7 +314,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__config)
-            opts="-q -v -h --config --color --quiet --verbose --help init path"
+            opts="-q -v -h --config --color --quiet --verbose --history --no-history --help init path"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +326,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -302,7 +340,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__config__subcmd__init)
-            opts="-q -v -h --force --config --color --quiet --verbose --help"
+            opts="-q -v -h --force --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +352,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -324,7 +366,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__config__subcmd__path)
-            opts="-q -v -h --config --color --quiet --verbose --help"
+            opts="-q -v -h --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +378,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -346,7 +392,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__create__subcmd__ccn)
-            opts="-p -o -q -v -h --profile --region --name --description --cidr-block --snat-cidr-block --is-default --dry-run --output --timeout --retries --config --color --quiet --verbose --help"
+            opts="-p -o -q -v -h --profile --region --name --description --cidr-block --snat-cidr-block --is-default --dry-run --output --timeout --retries --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +448,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -412,7 +462,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help check create-ccn profiles policy"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --config --color --quiet --verbose --history --no-history --help check create-ccn profiles policy history"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -482,6 +532,14 @@ _headroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -502,6 +560,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -510,7 +572,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__check)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --timeout --retries --concurrency --config --color --quiet --verbose --help"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +642,14 @@ _headroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -600,6 +670,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -608,7 +682,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__create__subcmd__ccn)
-            opts="-p -o -q -v -h --profile --region --name --description --cidr-block --snat-cidr-block --is-default --dry-run --output --timeout --retries --config --color --quiet --verbose --help"
+            opts="-p -o -q -v -h --profile --region --name --description --cidr-block --snat-cidr-block --is-default --dry-run --output --timeout --retries --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +740,80 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__demo__subcmd__history)
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --since --output --config --color --quiet --verbose --history --no-history --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -674,7 +822,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__policy)
-            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --help"
+            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +862,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -724,7 +876,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo__subcmd__profiles)
-            opts="-q -v -h --config --color --quiet --verbose --help"
+            opts="-q -v -h --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +890,80 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__history)
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --since --output --config --color --quiet --verbose --history --no-history --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -746,7 +972,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__policy)
-            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --help"
+            opts="-p -s -o -q -v -h --profile --provider --service --with-create --output --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +1014,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -796,7 +1026,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__profiles)
-            opts="-q -v -h --config --color --quiet --verbose --help"
+            opts="-q -v -h --config --color --quiet --verbose --history --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,6 +1038,10 @@ _headroom() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

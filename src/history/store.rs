@@ -450,7 +450,9 @@ impl Store {
                 Err(Failure::NotWritten(_)) => {}
             }
         }
-        Store::open_read_only(path)
+        // A file this process may not write is read as it is, without even a `-shm` file
+        // beside it.
+        Store::open_immutable(path)
     }
 
     fn open_writable(path: &Path, header: &Header) -> Result<Store, Failure> {
@@ -504,17 +506,25 @@ impl Store {
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
             Ok(conn)
         });
-        let conn = match normal {
-            Ok(conn) => conn,
-            Err(error) if is_access_error(&error) => Connection::open_with_flags(
-                uri(path),
-                OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(read_problem)?,
-            Err(error) => return Err(read_problem(error)),
-        };
+        match normal {
+            Ok(conn) => Store::read_only(conn),
+            Err(error) if is_access_error(&error) => Store::open_immutable(path),
+            Err(error) => Err(read_problem(error)),
+        }
+    }
+
+    fn open_immutable(path: &Path) -> Result<Store, Problem> {
+        let conn = Connection::open_with_flags(
+            uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(read_problem)?;
+        Store::read_only(conn)
+    }
+
+    fn read_only(conn: Connection) -> Result<Store, Problem> {
         let shape = shape(&conn)?;
         Ok(Store {
             conn,

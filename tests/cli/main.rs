@@ -10,6 +10,7 @@ mod check;
 mod commands;
 mod create_ccn;
 mod faults;
+mod history;
 mod hostile;
 mod outputs;
 mod preflight;
