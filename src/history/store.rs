@@ -999,9 +999,12 @@ fn finish_slices(out: HashMap<Key, Vec<Option<f64>>>) -> HashMap<Key, Vec<Option
         .collect()
 }
 
+/// A range of times `[from, to)`, or of bucket numbers.
+type Span = (i64, i64);
+
 /// `[from, to)` as whole buckets of `size` seconds (`first..last`, bucket numbers) and the
 /// pieces before and after them.
-fn split(from: i64, to: i64, size: i64) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
+fn split(from: i64, to: i64, size: i64) -> (Option<Span>, Vec<Span>) {
     let first = from.div_euclid(size) + i64::from(from.rem_euclid(size) != 0);
     let last = to.div_euclid(size);
     if first >= last {

@@ -71,7 +71,10 @@ fn prefill(path: &Path, resource: &str, samples: &[Past]) {
     }
 }
 
-fn all_samples(path: &Path) -> Vec<(i64, String, String, f64, Option<f64>, Option<String>)> {
+/// (at, profile, resource, used, limit, status) of every sample, in time order.
+type Row = (i64, String, String, f64, Option<f64>, Option<String>);
+
+fn all_samples(path: &Path) -> Vec<Row> {
     let conn = Connection::open(path).unwrap();
     let mut statement = conn
         .prepare(
