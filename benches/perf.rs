@@ -1061,6 +1061,7 @@ fn history_used(k: usize, age: i64) -> i64 {
 
 /// Wall times of `headroom ARGS` (median of `runs`), exit code 0 required.
 fn history_runs(dir: &std::path::Path, args: &[&str], runs: usize) -> Duration {
+    let breakdown = std::cell::RefCell::new(String::new());
     let mut walls: Vec<Duration> = (0..runs)
         .map(|_| {
             let started = Instant::now();
@@ -1079,15 +1080,26 @@ fn history_runs(dir: &std::path::Path, args: &[&str], runs: usize) -> Duration {
                 "headroom {args:?}: {}",
                 String::from_utf8_lossy(&output.stderr)
             );
+            let err = String::from_utf8_lossy(&output.stderr);
             assert!(
-                output.stderr.is_empty(),
-                "headroom {args:?}: {}",
-                String::from_utf8_lossy(&output.stderr)
+                err.lines()
+                    .all(|l| l.starts_with("headroom: ") || l.starts_with("  ")),
+                "headroom {args:?}: {err}"
             );
+            if let Some(line) = err.lines().find(|l| l.starts_with("headroom: history ")) {
+                *breakdown.borrow_mut() = line.to_string();
+            }
+            for line in err.lines().filter(|l| l.starts_with("headroom: history: ")) {
+                say(&format!("     {line}"));
+            }
             wall
         })
         .collect();
     walls.sort();
+    let breakdown = breakdown.into_inner();
+    if let Some(times) = breakdown.split(": ").nth(2) {
+        say(&format!("     (the last run's history, from -v: {times})"));
+    }
     walls[walls.len() / 2]
 }
 
@@ -1160,7 +1172,7 @@ fn file_mib(path: &std::path::Path) -> f64 {
 
 fn history_cost(quotas: usize, days: i64, runs: usize) {
     say(&format!(
-        "4. The usage history: recording {RECORD_ROWS} rows; a store of {quotas} quotas x {days} days          of 15-minute samples (thinned after 35 days); median of {runs} runs"
+        "4. The usage history: recording {RECORD_ROWS} rows; a store of {quotas} quotas x {days} days of 15-minute samples (thinned after 35 days); median of {runs} runs"
     ));
     let (_fake, dir, config) = history_world(&[("rec", RECORD_ROWS), ("big", quotas)]);
     let config = config.to_str().expect("UTF-8 temp path");
@@ -1168,7 +1180,7 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
     let rec_store = rec_store.to_str().expect("UTF-8 temp path");
     let base = ["--config", config, "check", "-p", "rec"];
     fn with<'a>(config: &'a str, store: &'a str) -> Vec<&'a str> {
-        vec!["--config", config, "--history", store]
+        vec!["--config", config, "-vvv", "--history", store]
     }
     let mut recording = with(config, rec_store);
     recording.extend(["check", "-p", "rec"]);
@@ -1200,7 +1212,7 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
     let started = Instant::now();
     history_runs(dir.path(), &checking, 1);
     say(&format!(
-        "   first run on it (adds headroom's own tables, built from every sample): {:.1} s, then {:.0} MiB          ({:.0} MiB per 1,000 quotas)",
+        "   first run on it (adds headroom's own tables, built from every sample): {:.1} s, then {:.0} MiB ({:.0} MiB per 1,000 quotas)",
         started.elapsed().as_secs_f64(),
         file_mib(&big_store),
         file_mib(&big_store) * 1000.0 / quotas as f64

@@ -105,6 +105,7 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
     let Some(path) = store_path(&config.history, printer) else {
         return;
     };
+    let started = std::time::Instant::now();
     let mut store = match Store::open(&path) {
         Ok(store) => store,
         Err(problem) => {
@@ -113,6 +114,7 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
         }
     };
     let window = i64::try_from(config.defaults.forecast_window.as_secs()).unwrap_or(i64::MAX);
+    let opened = started.elapsed();
     let updated = match with_history(&store, rows, now, window) {
         Ok(updated) => updated,
         Err(failure) => {
@@ -120,6 +122,7 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
             return;
         }
     };
+    let read = started.elapsed();
     let written = if store.writable() {
         let samples: Vec<(Key, &QuotaRow)> = updated.iter().map(|r| (key_of(r), r)).collect();
         let samples: Vec<NewSample<'_>> = samples
@@ -136,6 +139,15 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
     } else {
         Err(Failure::NotWritten("it is read-only".into()))
     };
+    crate::log::log(1, || {
+        format!(
+            "history {}: opened in {} ms, read in {} ms, written in {} ms",
+            path.display(),
+            opened.as_millis(),
+            (read - opened).as_millis(),
+            (started.elapsed() - read).as_millis()
+        )
+    });
     match written {
         Ok(()) => *rows = updated,
         Err(Failure::NotWritten(reason)) => {
@@ -169,14 +181,24 @@ fn with_history(
     let keys: Vec<Key> = rows.iter().map(key_of).collect();
     let wanted: HashSet<Key> = keys.iter().cloned().collect();
     let from = now.saturating_sub(window);
+    let started = std::time::Instant::now();
     let previous = store.latest(&keys, now)?;
+    let latest_ms = started.elapsed().as_millis();
     let stats = store.range_stats(from, now + 1, now, Some(&wanted))?;
+    let stats_ms = started.elapsed().as_millis();
     let with_samples: Vec<Key> = keys
         .iter()
         .filter(|k| stats.contains_key(*k))
         .cloned()
         .collect();
     let first = store.first_at(&with_samples, from, now)?;
+    crate::log::log(3, || {
+        format!(
+            "history: previous samples at {latest_ms} ms, window sums at {stats_ms} ms, first \
+             times at {} ms",
+            started.elapsed().as_millis()
+        )
+    });
     let mut updated = rows.to_vec();
     for (row, key) in updated.iter_mut().zip(&keys) {
         let mut moments = stats.get(key).map(|s| s.moments).unwrap_or_default();

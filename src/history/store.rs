@@ -484,6 +484,13 @@ impl Store {
             }
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A run appends to the WAL and leaves it; SQLite copies it into the file every
+        // thousand pages or so. Copying (and syncing) at every close would cost each run more
+        // than its own writes.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
         if !shape.has_samples || !shape.own {
             migrate(&conn, shape.has_samples)?;
         }
@@ -955,6 +962,7 @@ impl Store {
         if !self.writable {
             return Err(Failure::NotWritten("it is read-only".into()));
         }
+        let started = std::time::Instant::now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -978,8 +986,19 @@ impl Store {
                 ])?;
             }
         }
+        let inserted = started.elapsed();
         retain(&tx, at, keep)?;
+        let retained = started.elapsed();
         tx.commit()?;
+        crate::log::log(2, || {
+            format!(
+                "history: {} samples inserted in {} ms, retention {} ms, commit {} ms",
+                samples.len(),
+                inserted.as_millis(),
+                (retained - inserted).as_millis(),
+                (started.elapsed() - retained).as_millis()
+            )
+        });
         Ok(())
     }
 }
@@ -1108,11 +1127,18 @@ fn set_meta(conn: &Connection, name: &str, value: i64) -> rusqlite::Result<()> {
 /// samples that crossed the 35-day line since the last run (plus any written since by someone
 /// else at an older time) are thinned, not the whole past again.
 fn retain(conn: &Connection, now: i64, keep: Duration) -> rusqlite::Result<()> {
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        crate::log::log(3, || {
+            format!("history: {what} at {} ms", t0.elapsed().as_millis())
+        })
+    };
     let keep = i64::try_from(keep.as_secs()).unwrap_or(i64::MAX);
     conn.execute(
         "DELETE FROM samples WHERE at < ?1",
         [now.saturating_sub(keep)],
     )?;
+    lap("expired");
     let cutoff = now - THIN_AFTER_SECONDS;
     let thinned_before = meta(conn, "thinned_before")?;
     let last_rowid = meta(conn, "last_rowid")?;
@@ -1132,14 +1158,17 @@ fn retain(conn: &Connection, now: i64, keep: Duration) -> rusqlite::Result<()> {
             params![from, cutoff],
         )?;
     }
+    lap("thinned");
     if let (Some(_), Some(last_rowid)) = (thinned_before, last_rowid) {
         // Samples written at an older time since the last run (by a script, by hand): thin
         // the days they fall in.
+        // No DISTINCT here: SQLite would answer it from the whole key index. The few new rows
+        // are walked by rowid (`+at` keeps the time index out) and grouped here.
         let mut late = conn.prepare(
-            "SELECT DISTINCT profile, region, service, resource, at / 86400 FROM samples
-             WHERE rowid > ?1 AND at < ?2",
+            "SELECT profile, region, service, resource, at / 86400 FROM samples
+             WHERE rowid > ?1 AND +at < ?2",
         )?;
-        let groups: Vec<(String, String, String, String, i64)> = late
+        let groups: std::collections::BTreeSet<(String, String, String, String, i64)> = late
             .query_map(params![last_rowid, from.min(cutoff)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
@@ -1156,6 +1185,7 @@ fn retain(conn: &Connection, now: i64, keep: Duration) -> rusqlite::Result<()> {
             thin.execute(params![profile, region, service, resource, day * DAY, end])?;
         }
     }
+    lap("late");
     set_meta(
         conn,
         "thinned_before",
