@@ -1000,6 +1000,8 @@ fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
 
 /// `--history [QUOTAS] [DAYS]`.
 fn history(args: &[String]) {
+    // `cargo bench` adds `--bench`.
+    let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let arg = |i: usize, default: usize| {
         args.get(i)
             .map_or(default, |a| a.parse().expect("--history [QUOTAS] [DAYS]"))
