@@ -707,9 +707,6 @@ impl Store {
         Ok(out)
     }
 
-    /// The buckets of `[first, last)` summed per key in SQL (a month of days for thousands of
-    /// quotas is a few hundred thousand rows: only one line per key comes back), shifted to
-    /// x counted from `origin`.
     #[allow(clippy::too_many_arguments)]
     fn bucket_stats(
         &self,
@@ -722,53 +719,50 @@ impl Store {
         out: &mut HashMap<Key, RangeStats>,
     ) -> rusqlite::Result<()> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT key, sum(n), sum(sx + n * c), sum(sxx + 2.0 * c * sx + n * c * c), sum(sy),
-               sum(sxy + c * sy), min(min_used), max(max_used), max(max_ratio), max(dirty)
-             FROM (SELECT key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty,
-                     1.0 * (bucket * {size} - ?3) AS c
-                   FROM {table} WHERE bucket >= ?1 AND bucket < ?2)
-             GROUP BY key"
+            "SELECT key, bucket, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty
+             FROM {table} WHERE bucket >= ?1 AND bucket < ?2"
         ))?;
-        let mut rows = statement.query(params![first, last, origin])?;
+        let mut rows = statement.query(params![first, last])?;
         let mut dirty = Vec::new();
         while let Some(row) = rows.next()? {
             let Some(key) = ids.get(&row.get::<_, i64>(0)?) else {
                 continue;
             };
+            let bucket: i64 = row.get(1)?;
             let moments = Moments {
-                n: row.get(1)?,
-                sx: row.get(2)?,
-                sxx: row.get(3)?,
-                sy: row.get(4)?,
-                sxy: row.get(5)?,
+                n: row.get(2)?,
+                sx: row.get(3)?,
+                sxx: row.get(4)?,
+                sy: row.get(5)?,
+                sxy: row.get(6)?,
             };
             let stats = out.entry((*key).clone()).or_default();
-            stats.moments.merge_shifted(&moments, 0.0);
-            if row.get::<_, i64>(9)? != 0 {
-                dirty.push((*key).clone());
+            stats
+                .moments
+                .merge_shifted(&moments, (bucket * size - origin) as f64);
+            if row.get::<_, i64>(10)? != 0 {
+                dirty.push(((*key).clone(), bucket * size));
             } else {
-                stats.extremes(row.get(6)?, row.get(7)?, row.get(8)?);
+                stats.extremes(row.get(7)?, row.get(8)?, row.get(9)?);
             }
         }
         drop(rows);
         if !dirty.is_empty() {
-            // A bucket lost its lowest or highest sample: those of the range come from the
-            // samples themselves (old, thinned days: one sample a day).
             let mut exact = self.conn.prepare_cached(
                 "SELECT min(used), max(used), max(CASE WHEN quota_limit IS NULL THEN NULL
                    WHEN quota_limit > 0 THEN 1.0 * used / quota_limit ELSE 1.0 END)
                  FROM samples WHERE profile = ?1 AND region = ?2 AND service = ?3
                    AND resource = ?4 AND at >= ?5 AND at < ?6",
             )?;
-            for key in dirty {
+            for (key, start) in dirty {
                 let (lowest, highest, ratio) = exact.query_row(
                     params![
                         key.profile,
                         key.region,
                         key.service,
                         key.resource,
-                        first * size,
-                        last * size
+                        start,
+                        start + size
                     ],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?;
