@@ -125,7 +125,6 @@ fn read(
         .cloned()
         .collect();
     let latest = store.latest(&present, now)?;
-    let first = store.first_at(&present, from, now)?;
     let mut slices = store.slice_maxima(from, now + 1, SLICES)?;
     let mut samples: BTreeMap<Key, Vec<Sample>> = BTreeMap::new();
     if with_samples {
@@ -137,9 +136,10 @@ fn read(
     }
     let mut out = Vec::new();
     for key in present {
-        let (Some(stat), Some(last), Some(&first)) =
-            (stats.get(&key), latest.get(&key), first.get(&key))
-        else {
+        let (Some(stat), Some(last)) = (stats.get(&key), latest.get(&key)) else {
+            continue;
+        };
+        let Some(first) = stat.first_at else {
             continue;
         };
         let used = Amount::new(last.used).unwrap_or_default();

@@ -185,17 +185,9 @@ fn with_history(
     let previous = store.latest(&keys, now)?;
     let latest_ms = started.elapsed().as_millis();
     let stats = store.range_stats(from, now + 1, now, Some(&wanted))?;
-    let stats_ms = started.elapsed().as_millis();
-    let with_samples: Vec<Key> = keys
-        .iter()
-        .filter(|k| stats.contains_key(*k))
-        .cloned()
-        .collect();
-    let first = store.first_at(&with_samples, from, now)?;
     crate::log::log(3, || {
         format!(
-            "history: previous samples at {latest_ms} ms, window sums at {stats_ms} ms, first \
-             times at {} ms",
+            "history: previous samples read in {latest_ms} ms, window sums by {} ms",
             started.elapsed().as_millis()
         )
     });
@@ -203,7 +195,11 @@ fn with_history(
     for (row, key) in updated.iter_mut().zip(&keys) {
         let mut moments = stats.get(key).map(|s| s.moments).unwrap_or_default();
         moments.add(0.0, row.used.value());
-        let first_at = first.get(key).copied().unwrap_or(now).min(now);
+        let first_at = stats
+            .get(key)
+            .and_then(|s| s.first_at)
+            .unwrap_or(now)
+            .min(now);
         let trend = forecast::trend(&moments, first_at, now, row.used, row.limit);
         row.set_trend(trend);
         let before = previous.get(key);

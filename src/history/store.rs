@@ -72,7 +72,7 @@ fn own_schema() -> String {
             "CREATE TABLE IF NOT EXISTS {name} (
   bucket INTEGER NOT NULL, key INTEGER NOT NULL,
   n REAL NOT NULL, sx REAL NOT NULL, sxx REAL NOT NULL, sy REAL NOT NULL, sxy REAL NOT NULL,
-  min_used REAL, max_used REAL, max_ratio REAL,
+  min_used REAL, max_used REAL, max_ratio REAL, min_at INTEGER,
   dirty INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;"
@@ -93,13 +93,16 @@ fn own_schema() -> String {
     let add = |table: &str, size: i64| {
         let x = format!("(new.at % {size})");
         format!(
-            "INSERT INTO {table} (bucket, key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio)
-  SELECT new.at / {size}, k.id, 1, {x}, {x} * {x}, new.used, {x} * new.used, new.used, new.used, {ratio}
+            "INSERT INTO {table}
+    (bucket, key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, min_at)
+  SELECT new.at / {size}, k.id, 1, {x}, {x} * {x}, new.used, {x} * new.used, new.used, new.used,
+    {ratio}, new.at
   FROM headroom_keys k WHERE k.profile = new.profile AND k.region = new.region
     AND k.service = new.service AND k.resource = new.resource
   ON CONFLICT (bucket, key) DO UPDATE SET n = n + 1, sx = sx + excluded.sx,
     sxx = sxx + excluded.sxx, sy = sy + excluded.sy, sxy = sxy + excluded.sxy,
     min_used = min(min_used, excluded.min_used), max_used = max(max_used, excluded.max_used),
+    min_at = min(min_at, excluded.min_at),
     max_ratio = CASE WHEN max_ratio IS NULL THEN excluded.max_ratio
       WHEN excluded.max_ratio IS NULL THEN max_ratio ELSE max(max_ratio, excluded.max_ratio) END;",
             ratio = ratio("new"),
@@ -113,7 +116,7 @@ fn own_schema() -> String {
         format!(
             "UPDATE {table} SET n = n - 1, sx = sx - {x}, sxx = sxx - {x} * {x},
     sy = sy - old.used, sxy = sxy - {x} * old.used,
-    dirty = CASE WHEN old.used <= min_used OR old.used >= max_used
+    dirty = CASE WHEN old.used <= min_used OR old.used >= max_used OR old.at <= min_at
       OR {ratio} >= max_ratio THEN 1 ELSE dirty END
   WHERE bucket = old.at / {size} AND key = {key};
 DELETE FROM {table} WHERE bucket = old.at / {size} AND key = {key} AND n <= 0;",
@@ -195,12 +198,22 @@ pub struct RangeStats {
     pub highest: Option<f64>,
     /// The highest used/limit (1 for a zero limit); `None` when every sample was unlimited.
     pub highest_ratio: Option<f64>,
+    /// When the first sample of the range was taken.
+    pub first_at: Option<i64>,
 }
 
 impl RangeStats {
-    fn add(&mut self, x: f64, used: f64, limit: Option<f64>) {
+    fn add(&mut self, at: i64, x: f64, used: f64, limit: Option<f64>) {
         self.moments.add(x, used);
         self.extremes(Some(used), Some(used), ratio(used, limit));
+        self.first(Some(at));
+    }
+
+    fn first(&mut self, at: Option<i64>) {
+        self.first_at = match (self.first_at, at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 
     fn extremes(&mut self, lowest: Option<f64>, highest: Option<f64>, ratio: Option<f64>) {
@@ -588,41 +601,6 @@ impl Store {
         Ok(out)
     }
 
-    /// The time of each key's first sample in `[from, until]`.
-    pub fn first_at(
-        &self,
-        keys: &[Key],
-        from: i64,
-        until: i64,
-    ) -> rusqlite::Result<HashMap<Key, i64>> {
-        let mut out = HashMap::new();
-        if !self.has_samples()? {
-            return Ok(out);
-        }
-        let mut statement = self.conn.prepare_cached(
-            "SELECT min(at) FROM samples
-             WHERE profile = ?1 AND region = ?2 AND service = ?3 AND resource = ?4
-               AND at >= ?5 AND at <= ?6",
-        )?;
-        for key in keys {
-            let first: Option<i64> = statement.query_row(
-                params![
-                    key.profile,
-                    key.region,
-                    key.service,
-                    key.resource,
-                    from,
-                    until
-                ],
-                |r| r.get(0),
-            )?;
-            if let Some(first) = first {
-                out.insert(key.clone(), first);
-            }
-        }
-        Ok(out)
-    }
-
     /// Every key in the store, with the provider of its latest sample.
     pub fn keys(&self) -> rusqlite::Result<Vec<(Key, String)>> {
         if !self.has_samples()? {
@@ -719,15 +697,19 @@ impl Store {
         out: &mut HashMap<Key, RangeStats>,
     ) -> rusqlite::Result<()> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT key, bucket, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty
+            "SELECT key, bucket, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty, min_at
              FROM {table} WHERE bucket >= ?1 AND bucket < ?2"
         ))?;
         let mut rows = statement.query(params![first, last])?;
+        // Summed by id, and named once per key at the end: a month of days for thousands of
+        // quotas is a few hundred thousand rows.
+        let mut by_id: HashMap<i64, RangeStats> = HashMap::new();
         let mut dirty = Vec::new();
         while let Some(row) = rows.next()? {
-            let Some(key) = ids.get(&row.get::<_, i64>(0)?) else {
+            let id: i64 = row.get(0)?;
+            if !ids.contains_key(&id) {
                 continue;
-            };
+            }
             let bucket: i64 = row.get(1)?;
             let moments = Moments {
                 n: row.get(2)?,
@@ -736,26 +718,30 @@ impl Store {
                 sy: row.get(5)?,
                 sxy: row.get(6)?,
             };
-            let stats = out.entry((*key).clone()).or_default();
+            let stats = by_id.entry(id).or_default();
             stats
                 .moments
                 .merge_shifted(&moments, (bucket * size - origin) as f64);
             if row.get::<_, i64>(10)? != 0 {
-                dirty.push(((*key).clone(), bucket * size));
+                dirty.push((id, bucket * size));
             } else {
                 stats.extremes(row.get(7)?, row.get(8)?, row.get(9)?);
+                stats.first(row.get(11)?);
             }
         }
         drop(rows);
         if !dirty.is_empty() {
+            // A bucket lost its lowest or highest sample: those come from the samples
+            // themselves (old, thinned days: one sample a day).
             let mut exact = self.conn.prepare_cached(
                 "SELECT min(used), max(used), max(CASE WHEN quota_limit IS NULL THEN NULL
-                   WHEN quota_limit > 0 THEN 1.0 * used / quota_limit ELSE 1.0 END)
+                   WHEN quota_limit > 0 THEN 1.0 * used / quota_limit ELSE 1.0 END), min(at)
                  FROM samples WHERE profile = ?1 AND region = ?2 AND service = ?3
                    AND resource = ?4 AND at >= ?5 AND at < ?6",
             )?;
-            for (key, start) in dirty {
-                let (lowest, highest, ratio) = exact.query_row(
+            for (id, start) in dirty {
+                let key = ids[&id];
+                let (lowest, highest, ratio, first) = exact.query_row(
                     params![
                         key.profile,
                         key.region,
@@ -764,12 +750,19 @@ impl Store {
                         start,
                         start + size
                     ],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )?;
-                if let Some(stats) = out.get_mut(&key) {
+                if let Some(stats) = by_id.get_mut(&id) {
                     stats.extremes(lowest, highest, ratio);
+                    stats.first(first);
                 }
             }
+        }
+        for (id, stats) in by_id {
+            let into = out.entry(ids[&id].clone()).or_default();
+            into.moments.merge_shifted(&stats.moments, 0.0);
+            into.extremes(stats.lowest, stats.highest, stats.highest_ratio);
+            into.first(stats.first_at);
         }
         Ok(())
     }
@@ -785,6 +778,7 @@ impl Store {
         self.each_sample(from, to, |key, _, sample| {
             if wanted.is_none_or(|w| w.contains(&key)) {
                 out.entry(key).or_default().add(
+                    sample.at,
                     (sample.at - origin) as f64,
                     sample.used,
                     sample.limit,
@@ -1078,12 +1072,12 @@ fn migrate(conn: &Connection, had_samples: bool) -> Result<(), Failure> {
             for (table, size) in [("headroom_days", DAY), ("headroom_hours", HOUR)] {
                 conn.execute_batch(&format!(
                     "INSERT INTO {table}
-                       (bucket, key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio)
+                       (bucket, key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, min_at)
                      SELECT s.at / {size}, k.id, count(*), sum(s.at % {size}),
                        sum((s.at % {size}) * (s.at % {size})), sum(s.used),
                        sum((s.at % {size}) * s.used), min(s.used), max(s.used),
                        max(CASE WHEN s.quota_limit IS NULL THEN NULL WHEN s.quota_limit > 0
-                         THEN 1.0 * s.used / s.quota_limit ELSE 1.0 END)
+                         THEN 1.0 * s.used / s.quota_limit ELSE 1.0 END), min(s.at)
                      FROM samples s JOIN headroom_keys k ON k.profile = s.profile
                        AND k.region = s.region AND k.service = s.service
                        AND k.resource = s.resource
