@@ -497,13 +497,6 @@ impl Store {
             }
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // A run appends to the WAL and leaves it; SQLite copies it into the file every
-        // thousand pages or so. Copying (and syncing) at every close would cost each run more
-        // than its own writes.
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-            true,
-        )?;
         if !shape.has_samples || !shape.own {
             migrate(&conn, shape.has_samples)?;
         }
@@ -700,12 +693,15 @@ impl Store {
             "SELECT key, bucket, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty, min_at
              FROM {table} WHERE bucket >= ?1 AND bucket < ?2"
         ))?;
+        let started = std::time::Instant::now();
+        let mut count = 0usize;
         let mut rows = statement.query(params![first, last])?;
         // Summed by id, and named once per key at the end: a month of days for thousands of
         // quotas is a few hundred thousand rows.
         let mut by_id: HashMap<i64, RangeStats> = HashMap::new();
         let mut dirty = Vec::new();
         while let Some(row) = rows.next()? {
+            count += 1;
             let id: i64 = row.get(0)?;
             if !ids.contains_key(&id) {
                 continue;
@@ -758,6 +754,12 @@ impl Store {
                 }
             }
         }
+        crate::log::log(3, || {
+            format!(
+                "history: {count} rows of {table} read in {} ms",
+                started.elapsed().as_millis()
+            )
+        });
         for (id, stats) in by_id {
             let into = out.entry(ids[&id].clone()).or_default();
             into.moments.merge_shifted(&stats.moments, 0.0);
