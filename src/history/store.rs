@@ -620,6 +620,15 @@ impl Store {
         rows.collect()
     }
 
+    /// Whether any sample was taken in `[from, to)`.
+    fn any_sample(&self, from: i64, to: i64) -> rusqlite::Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM samples WHERE at >= ?1 AND at < ?2 LIMIT 1")?
+            .query_row(params![from, to], |_| Ok(()))
+            .optional()
+            .map(|found| found.is_some())
+    }
+
     /// headroom's ids of the keys, from `headroom_keys`.
     fn key_ids(&self) -> rusqlite::Result<HashMap<i64, Key>> {
         let mut statement = self
@@ -662,6 +671,14 @@ impl Store {
             .filter(|(_, key)| wanted.is_none_or(|w| w.contains(*key)))
             .map(|(id, key)| (*id, key))
             .collect();
+        // Nothing is normally stored after `to` (now): the current day then counts whole,
+        // which spares reading its hours and its last samples one by one.
+        let day_end = to.div_euclid(DAY) * DAY + DAY;
+        let to = if to < day_end && !self.any_sample(to, day_end)? {
+            day_end
+        } else {
+            to
+        };
         let (days, rest) = split(from, to, DAY);
         if let Some((first, last)) = days {
             self.bucket_stats("headroom_days", DAY, first, last, origin, &ids, &mut out)?;
