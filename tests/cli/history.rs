@@ -722,6 +722,7 @@ fn a_folder_that_cannot_be_created_is_a_warning_and_nothing_elsewhere() {
     assert_like_no_history(&world, &output, &state.join("headroom"));
 }
 
+#[cfg(unix)]
 /// Makes `path` unwritable even for root (`chattr +i`), or by its mode for anyone else.
 /// Returns false when neither works here.
 fn make_read_only(path: &Path) -> bool {
@@ -744,6 +745,7 @@ fn make_read_only(path: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+#[cfg(unix)]
 fn make_writable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let _ = std::process::Command::new("chattr")
