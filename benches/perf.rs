@@ -72,6 +72,7 @@ fn main() {
         Some("--quota-center") => return quota_center(&args[1..]),
         Some("--serve-probes") => return serve_probes(&args[1..]),
         Some("--fleet") => return fleet(&args[1..]),
+        Some("--history") => return history(&args[1..]),
         _ => {}
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -324,7 +325,15 @@ impl Bench {
         let config = self.config(case.units, case.with_project_id, case.by_name);
         let concurrency = case.concurrency.to_string();
         let config = config.to_str().expect("UTF-8 temp path");
-        let args = ["--config", config, "check", "--concurrency", &concurrency];
+        // The history's own cost is measured apart (`--history`); here, only the queries.
+        let args = [
+            "--config",
+            config,
+            "--no-history",
+            "check",
+            "--concurrency",
+            &concurrency,
+        ];
         let iam = if case.with_project_id { 0 } else { case.units };
         let mut samples: Vec<Sample> = (0..case.runs)
             .map(|_| self.run(&args, Some(4 * case.units + iam)))
@@ -771,6 +780,7 @@ fn local_cost(rows: usize, runs: usize) {
         errors: Vec::new(),
         unmatched: Vec::new(),
         demand: None,
+        whole_run: None,
         queries: (0..rows / 4)
             .map(|i| QueryRecord {
                 profile: format!("profile-{:03}", i % 250),
@@ -1151,6 +1161,249 @@ fn assumed_fleet(profiles: usize, latency: Duration, runs: usize) {
     ));
 }
 
+// ---------------------------------------------------------------------------------------------
+// 5. The usage history
+
+/// `--history [QUOTAS] [DAYS]`.
+fn history(args: &[String]) {
+    // `cargo bench` adds `--bench`.
+    let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let arg = |i: usize, default: usize| {
+        args.get(i)
+            .map_or(default, |a| a.parse().expect("--history [QUOTAS] [DAYS]"))
+    };
+    history_cost(arg(0, 4000), arg(1, 365) as i64, 7);
+}
+
+const HISTORY_DAY: i64 = 86_400;
+const RECORD_ROWS: usize = 1000;
+
+/// One Huawei Cloud account per profile, its VPC answer holding `rows` quotas (`r00000`...),
+/// each `used` as the key's growth line gives it now.
+fn history_world(profiles: &[(&str, usize)]) -> (FakeHandle, tempfile::TempDir, PathBuf) {
+    let mut accounts = Vec::new();
+    let mut text = String::from("profiles:\n");
+    let fake_placeholder = "FAKE";
+    for (index, (name, rows)) in profiles.iter().enumerate() {
+        let mut hw = Account::huawei(&hw_key(index), HW_SECRET);
+        hw.projects = vec![("cn-north-4".into(), project_id(index))];
+        let entries = (0..*rows)
+            .map(|k| json!({"type": format!("r{k:05}"), "used": history_used(k, 0), "quota": 10_000, "min": 0}))
+            .collect();
+        hw.quotas = vec![("cn-north-4".into(), Service::Vpc, entries)];
+        accounts.push(hw);
+        text.push_str(&format!(
+            "  {name}:\n    provider: huaweicloud\n    region: cn-north-4\n    project_id: {}\n    \
+             services: [vpc]\n    access_key: {}\n    secret_key: ${{BENCH_HW_SECRET}}\n    \
+             endpoints: {{ vpc: {fake_placeholder} }}\n",
+            project_id(index),
+            hw_key(index)
+        ));
+    }
+    let fake = FakeCloud {
+        accounts,
+        latency: Duration::ZERO,
+        faults: Vec::new(),
+    }
+    .spawn()
+    .expect("start the fake cloud");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("history.yaml");
+    std::fs::write(
+        &config,
+        text.replace(fake_placeholder, &fake.url(Service::Vpc)),
+    )
+    .expect("write the config");
+    (fake, dir, config)
+}
+
+/// Quota `k`'s `used`, `age` seconds ago: each grows at its own steady pace, from 2,000 to
+/// 8,000 of 10,000 over the year, with a little daily wobble.
+fn history_used(k: usize, age: i64) -> i64 {
+    let per_day = 2.0 + (k % 13) as f64;
+    let now = 2000.0 + per_day * 365.0;
+    let days = age as f64 / HISTORY_DAY as f64;
+    let wobble = ((age / 900) % 7) as f64;
+    (now - per_day * days + wobble).max(0.0) as i64
+}
+
+/// Wall times of `headroom ARGS` (median of `runs`), exit code 0 required.
+fn history_runs(dir: &std::path::Path, args: &[&str], runs: usize) -> Duration {
+    let breakdown = std::cell::RefCell::new(String::new());
+    let mut walls: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            let output = Command::new(HEADROOM)
+                .args(args)
+                .env_clear()
+                .env("HOME", dir)
+                .env("BENCH_HW_SECRET", HW_SECRET)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run headroom");
+            let wall = started.elapsed();
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "headroom {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let err = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                err.lines()
+                    .all(|l| l.starts_with("headroom: ") || l.starts_with("  ")),
+                "headroom {args:?}: {err}"
+            );
+            if let Some(line) = err.lines().find(|l| l.starts_with("headroom: history ")) {
+                *breakdown.borrow_mut() = line.to_string();
+            }
+            for line in err.lines().filter(|l| l.starts_with("headroom: history: ")) {
+                say(&format!("     {line}"));
+            }
+            wall
+        })
+        .collect();
+    walls.sort();
+    let breakdown = breakdown.into_inner();
+    if let Some(times) = breakdown.split(": ").nth(2) {
+        say(&format!("     (the last run's history, from -v: {times})"));
+    }
+    walls[walls.len() / 2]
+}
+
+/// A store of `quotas` quotas over `days` days, as a year of 15-minute runs leaves it after
+/// the retention: every sample of the last 35 days, one a day (the day's highest) before.
+/// Written through the public schema only, as a store made elsewhere would be; headroom adds
+/// its own tables the first time it writes it.
+fn history_store(
+    path: &std::path::Path,
+    profile: &str,
+    quotas: usize,
+    days: i64,
+    now: i64,
+) -> usize {
+    let conn = rusqlite::Connection::open(path).expect("create the store");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;
+         CREATE TABLE samples (at INTEGER NOT NULL, profile TEXT NOT NULL,
+           provider TEXT NOT NULL, region TEXT NOT NULL, service TEXT NOT NULL,
+           resource TEXT NOT NULL, used REAL NOT NULL, quota_limit REAL, status TEXT);
+         CREATE INDEX samples_by_key ON samples (profile, region, service, resource, at);
+         BEGIN;",
+    )
+    .expect("schema");
+    let mut insert = conn
+        .prepare(
+            "INSERT INTO samples VALUES (?1, ?2, 'huaweicloud', 'cn-north-4', 'vpc', ?3, ?4, 10000, 'ok')",
+        )
+        .expect("insert");
+    let last = now - 900;
+    let mut count = 0;
+    for k in 0..quotas {
+        let resource = format!("r{k:05}");
+        for day in (35..days).rev() {
+            let at = last - day * HISTORY_DAY;
+            insert
+                .execute(rusqlite::params![
+                    at,
+                    profile,
+                    resource,
+                    history_used(k, now - at)
+                ])
+                .expect("insert");
+            count += 1;
+        }
+        let mut at = last - 35 * HISTORY_DAY + 900;
+        while at <= last {
+            insert
+                .execute(rusqlite::params![
+                    at,
+                    profile,
+                    resource,
+                    history_used(k, now - at)
+                ])
+                .expect("insert");
+            at += 900;
+            count += 1;
+        }
+    }
+    drop(insert);
+    conn.execute_batch("COMMIT").expect("commit");
+    count
+}
+
+fn file_mib(path: &std::path::Path) -> f64 {
+    let size = |p: PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    (size(path.to_path_buf()) + size(wal)) as f64 / (1024.0 * 1024.0)
+}
+
+fn history_cost(quotas: usize, days: i64, runs: usize) {
+    say(&format!(
+        "4. The usage history: recording {RECORD_ROWS} rows; a store of {quotas} quotas x {days} days of 15-minute samples (thinned after 35 days); median of {runs} runs"
+    ));
+    let (_fake, dir, config) = history_world(&[("rec", RECORD_ROWS), ("big", quotas)]);
+    let config = config.to_str().expect("UTF-8 temp path");
+    let rec_store = dir.path().join("rec.sqlite");
+    let rec_store = rec_store.to_str().expect("UTF-8 temp path");
+    let base = ["--config", config, "check", "-p", "rec"];
+    fn with<'a>(config: &'a str, store: &'a str) -> Vec<&'a str> {
+        vec!["--config", config, "-vvv", "--history", store]
+    }
+    let mut recording = with(config, rec_store);
+    recording.extend(["check", "-p", "rec"]);
+    // A store that already holds runs: the steady state of a cron job.
+    history_runs(dir.path(), &recording, 3);
+    let mut without: Vec<&str> = base.to_vec();
+    without.insert(2, "--no-history");
+    let plain = history_runs(dir.path(), &without, runs * 2 + 1);
+    let recorded = history_runs(dir.path(), &recording, runs * 2 + 1);
+    say(&format!(
+        "   recording {RECORD_ROWS} rows: check {:.1} ms with the history, {:.1} ms with --no-history: +{:.1} ms",
+        ms(recorded),
+        ms(plain),
+        ms(recorded.saturating_sub(plain))
+    ));
+
+    let big_store = dir.path().join("big.sqlite");
+    let now = jiff::Timestamp::now().as_second();
+    let started = Instant::now();
+    let count = history_store(&big_store, "big", quotas, days, now);
+    say(&format!(
+        "   built the store: {count} samples through the public schema in {:.1} s, {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        file_mib(&big_store)
+    ));
+    let big = big_store.to_str().expect("UTF-8 temp path");
+    let mut checking = with(config, big);
+    checking.extend(["check", "-p", "big"]);
+    let started = Instant::now();
+    history_runs(dir.path(), &checking, 1);
+    say(&format!(
+        "   first run on it (adds headroom's own tables, built from every sample): {:.1} s, then {:.0} MiB ({:.0} MiB per 1,000 quotas)",
+        started.elapsed().as_secs_f64(),
+        file_mib(&big_store),
+        file_mib(&big_store) * 1000.0 / quotas as f64
+    ));
+    let mut plain_big = vec!["--config", config, "--no-history", "check", "-p", "big"];
+    let plain = history_runs(dir.path(), &plain_big, runs);
+    let forecast = history_runs(dir.path(), &checking, runs);
+    say(&format!(
+        "   check of the {quotas} quotas: {:.0} ms with the history (forecast and record), {:.0} ms with --no-history: +{:.0} ms",
+        ms(forecast),
+        ms(plain),
+        ms(forecast.saturating_sub(plain))
+    ));
+    plain_big.clear();
+    let mut show = with(config, big);
+    show.push("history");
+    let shown = history_runs(dir.path(), &show, runs);
+    say(&format!(
+        "   headroom history (every quota, 30 days, sparklines): {:.0} ms",
+        ms(shown)
+    ));
+}
+
 /// A few seconds: one check of one unit at L = 0 and the local cost of 1,000 rows, so that
 /// `cargo test --benches` proves the benchmark still works without running it.
 fn smoke() {
@@ -1173,6 +1426,7 @@ fn smoke() {
     ));
     local_cost(1_000, 1);
     serve_smoke();
+    history_cost(20, 40, 1);
 }
 
 // ---------------------------------------------------------------------------------------------

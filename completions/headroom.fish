@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_headroom_global_optspecs
-    string join \n config= color= q/quiet v/verbose p/profile= provider= s/service= r/resource= region= o/output= output-file= warn= crit= problems sort= demand= need= timeout= retries= concurrency= h/help V/version
+    string join \n config= color= q/quiet v/verbose history= no-history p/profile= provider= s/service= r/resource= region= o/output= output-file= warn= crit= problems sort= demand= need= warn-days= crit-days= changes timeout= retries= concurrency= h/help V/version
 end
 
 function __fish_headroom_needs_command
@@ -28,6 +28,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -l config -d 'Config fil
 complete -c headroom -n "__fish_headroom_needs_command" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_needs_command" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_needs_command" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
@@ -46,18 +47,23 @@ complete -c headroom -n "__fish_headroom_needs_command" -l sort -d 'Row order: b
 usage\t''"
 complete -c headroom -n "__fish_headroom_needs_command" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_needs_command" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
+complete -c headroom -n "__fish_headroom_needs_command" -l warn-days -d 'WARNING when the history\'s forecast says full within N days (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_needs_command" -l crit-days -d 'CRITICAL when the history\'s forecast says full within N days (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
 complete -c headroom -n "__fish_headroom_needs_command" -l concurrency -d 'Requests in flight at once, all profiles together' -r
 complete -c headroom -n "__fish_headroom_needs_command" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_needs_command" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_needs_command" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_needs_command" -l problems -d 'Only rows that are not ok, and failed queries'
+complete -c headroom -n "__fish_headroom_needs_command" -l changes -d 'Only rows whose status or limit changed since the last run, and new ones'
 complete -c headroom -n "__fish_headroom_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c headroom -n "__fish_headroom_needs_command" -s V -l version -d 'Print version'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "check" -d 'Query every profile\'s quotas and print usage against limits (the default command)'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "create-ccn" -d 'Create a Cloud Connect Network (Alibaba) only when the quota has room for one more'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "profiles" -d 'List the configured profiles and where their credentials come from (never a secret)'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "policy" -d 'Print the least-privilege RAM / IAM policy that lets headroom read the selected services'
+complete -c headroom -n "__fish_headroom_needs_command" -f -a "history" -d 'Show the local usage history: per quota its samples, trend and a sparkline (sends no query)'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "config" -d 'Write or locate the config file'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "demo" -d 'Run `check` (or `create-ccn`, `profiles`) against a built-in simulated cloud on 127.0.0.1'
@@ -80,6 +86,8 @@ complete -c headroom -n "__fish_headroom_using_subcommand check" -l sort -d 'Row
 usage\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l warn-days -d 'WARNING when the history\'s forecast says full within N days (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l crit-days -d 'CRITICAL when the history\'s forecast says full within N days (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l concurrency -d 'Requests in flight at once, all profiles together' -r
@@ -87,9 +95,12 @@ complete -c headroom -n "__fish_headroom_using_subcommand check" -l config -d 'C
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand check" -l problems -d 'Only rows that are not ok, and failed queries'
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l changes -d 'Only rows whose status or limit changed since the last run, and new ones'
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand check" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand check" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -s p -l profile -d 'The Alibaba profile to create the network with' -r
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l region -d 'Region [default: the profile\'s first region]' -r
@@ -106,17 +117,21 @@ complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l config 
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l is-default -d 'Mark the network as the default one'
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l dry-run -d 'Check the headroom and show what would be created, without creating it'
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand create-ccn" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand profiles" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand profiles" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand profiles" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
@@ -127,16 +142,38 @@ complete -c headroom -n "__fish_headroom_using_subcommand policy" -l config -d '
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -l with-create -d 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand policy" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand policy" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards); profiles no longer configured too' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l provider -d 'Only this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s s -l service -d 'Only this service (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s r -l resource -d 'Only this resource (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l region -d 'Only this region (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l since -d 'How far back to look, e.g. 30d, 12h, 2w' -r
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s o -l output -d 'Output: a line per quota, JSON with every sample, or CSV with a line per sample' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand history" -l no-history -d 'Neither read nor write the usage history this run'
+complete -c headroom -n "__fish_headroom_using_subcommand history" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -f -a "init" -d 'Write a commented starting config (mode 0600) to the config path'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and not __fish_seen_subcommand_from init path" -f -a "path" -d 'Print the path of the config file in use'
@@ -144,57 +181,69 @@ complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_see
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand completions" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand completions" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s r -l resource -d 'Only rows of this resource (repeatable; `*` wildcards), e.g. `securityGroupRule`, `vpn_*`' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l region -d 'Query these regions instead of the profiles\' own (repeatable)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''
 csv\t''
 prometheus\t''
 nagios\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l output-file -d 'Write the output to this file atomically (temporary file, then rename)' -r -F
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l warn -d 'Warning threshold in percent of the limit (overrides the config)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l output-file -d 'Write the output to this file atomically (temporary file, then rename)' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l warn -d 'Warning threshold in percent of the limit (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l crit -d 'Critical threshold in percent of the limit (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l sort -d 'Row order: by name, or by usage (highest percentage first)' -r -f -a "name\t''
 usage\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l concurrency -d 'Requests in flight at once, all profiles together' -r
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l warn-days -d 'WARNING when the history\'s forecast says full within N days (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l crit-days -d 'CRITICAL when the history\'s forecast says full within N days (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l concurrency -d 'Requests in flight at once, all profiles together' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -l problems -d 'Only rows that are not ok, and failed queries'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "check" -d '`check` against the simulated cloud (the default)'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "create-ccn" -d '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "profiles" -d 'The simulated cloud\'s profiles'
-complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy" -f -a "policy" -d 'The least-privilege policy for the simulated cloud\'s profiles'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l problems -d 'Only rows that are not ok, and failed queries'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l changes -d 'Only rows whose status or limit changed since the last run, and new ones'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -l no-history -d 'Neither read nor write the usage history this run'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -f -a "check" -d '`check` against the simulated cloud (the default)'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -f -a "create-ccn" -d '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -f -a "profiles" -d 'The simulated cloud\'s profiles'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -f -a "policy" -d 'The least-privilege policy for the simulated cloud\'s profiles'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and not __fish_seen_subcommand_from check create-ccn profiles policy history" -f -a "history" -d 'The usage history of the simulated profiles (30 days of simulated samples)'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards, e.g. \'team-a-*\') [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s s -l service -d 'Only this service (repeatable): smartag, vpc, eip, nat, vpn, cbn, slb, alb, nlb, cbwp, expressconnect, privatelink, ga, ecs, vpcep, evs, elb, er' -r
@@ -213,6 +262,8 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 usage\t''"
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l demand -d 'Will a deployment fit? A YAML list of what it needs (`-`: standard input); see the README' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l need -d 'With --resource: CRITICAL when fewer than N are left ("will N more fit?")' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l warn-days -d 'WARNING when the history\'s forecast says full within N days (overrides the config)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l crit-days -d 'CRITICAL when the history\'s forecast says full within N days (overrides the config)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l timeout -d 'Time allowed for one attempt, e.g. 10s, 500ms' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l retries -d 'Extra attempts for a failed read (throttling, 5xx, connection errors)' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l concurrency -d 'Requests in flight at once, all profiles together' -r
@@ -220,9 +271,12 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l problems -d 'Only rows that are not ok, and failed queries'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l changes -d 'Only rows whose status or limit changed since the last run, and new ones'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -s p -l profile -d 'The Alibaba profile to create the network with' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l region -d 'Region [default: the profile\'s first region]' -r
@@ -239,17 +293,21 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l is-default -d 'Mark the network as the default one'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l dry-run -d 'Check the headroom and show what would be created, without creating it'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from create-ccn" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards) [default: all]' -r
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l provider -d 'Only profiles of this provider (repeatable): alibaba, huaweicloud, otc' -r
@@ -260,16 +318,38 @@ complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l with-create -d 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from policy" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s p -l profile -d 'Only this profile (repeatable; `*` wildcards); profiles no longer configured too' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l provider -d 'Only this provider (repeatable): alibaba, huaweicloud, otc' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s s -l service -d 'Only this service (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s r -l resource -d 'Only this resource (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l region -d 'Only this region (repeatable; `*` wildcards)' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l since -d 'How far back to look, e.g. 30d, 12h, 2w' -r
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s o -l output -d 'Output: a line per quota, JSON with every sample, or CSV with a line per sample' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -l no-history -d 'Neither read nor write the usage history this run'
+complete -c headroom -n "__fish_headroom_using_subcommand demo; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port' -r
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -l web-config -d 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -l config -d 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -l color -d 'When to colour the output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l history -d 'The usage history file [default: the config\'s `history.path`, else ~/.local/state/headroom/history.sqlite]' -r -F
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -s q -l quiet -d 'Print nothing on stdout; only the exit code tells the result'
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -s v -l verbose -d 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+complete -c headroom -n "__fish_headroom_using_subcommand serve" -l no-history -d 'Neither read nor write the usage history this run'
 complete -c headroom -n "__fish_headroom_using_subcommand serve" -s h -l help -d 'Print help'

@@ -48,6 +48,20 @@ pub struct GlobalArgs {
     /// Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// The usage history file [default: the config's `history.path`, else
+    /// ~/.local/state/headroom/history.sqlite]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        conflicts_with = "no_history"
+    )]
+    pub history: Option<PathBuf>,
+
+    /// Neither read nor write the usage history this run
+    #[arg(long, global = true)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +82,8 @@ pub enum Command {
     Profiles,
     /// Print the least-privilege RAM / IAM policy that lets headroom read the selected services
     Policy(PolicyArgs),
+    /// Show the local usage history: per quota its samples, trend and a sparkline (sends no query)
+    History(HistoryArgs),
     /// Write or locate the config file
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -124,6 +140,8 @@ pub enum DemoCommand {
     Profiles,
     /// The least-privilege policy for the simulated cloud's profiles
     Policy(PolicyArgs),
+    /// The usage history of the simulated profiles (30 days of simulated samples)
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +209,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", requires = "resources")]
     pub need: Option<u64>,
 
+    /// WARNING when the history's forecast says full within N days (overrides the config)
+    #[arg(long, value_name = "N")]
+    pub warn_days: Option<f64>,
+
+    /// CRITICAL when the history's forecast says full within N days (overrides the config)
+    #[arg(long, value_name = "N")]
+    pub crit_days: Option<f64>,
+
+    /// Only rows whose status or limit changed since the last run, and new ones
+    #[arg(long)]
+    pub changes: bool,
+
     /// Time allowed for one attempt, e.g. 10s, 500ms
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
@@ -224,6 +254,44 @@ pub struct PolicyArgs {
     /// Output: the documents as text, or one JSON object keyed by provider
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<PolicyFormat>,
+}
+
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct HistoryArgs {
+    /// Only this profile (repeatable; `*` wildcards); profiles no longer configured too
+    #[arg(short, long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Only this provider (repeatable): alibaba, huaweicloud, otc
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+
+    /// Only this service (repeatable; `*` wildcards)
+    #[arg(short, long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+
+    /// Only this resource (repeatable; `*` wildcards)
+    #[arg(short, long = "resource", value_name = "NAME")]
+    pub resources: Vec<String>,
+
+    /// Only this region (repeatable; `*` wildcards)
+    #[arg(long = "region", value_name = "NAME")]
+    pub regions: Vec<String>,
+
+    /// How far back to look, e.g. 30d, 12h, 2w
+    #[arg(long, value_name = "PERIOD", default_value = "30d")]
+    pub since: String,
+
+    /// Output: a line per quota, JSON with every sample, or CSV with a line per sample
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<HistoryFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demand;
 pub mod exit;
 pub mod fake;
+pub mod history;
 pub mod http;
 pub mod log;
 pub mod output;
@@ -83,11 +84,27 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
         Some(Command::Config(ConfigCommand::Init { force })) => {
             commands::config_cmd::init(printer, config_flag, &ProcessEnv, *force)
         }
-        Some(Command::Demo(args)) => block_on(commands::demo::run(printer, args)),
+        Some(Command::Demo(args)) => block_on(commands::demo::run(printer, args, global)),
         Some(Command::Policy(args)) => {
             commands::policy::run(printer, args, &load_config(global, printer)?)
         }
         Some(Command::Profiles) => commands::profiles::run(printer, &load_config(global, printer)?),
+        Some(Command::History(args)) => {
+            if global.no_history {
+                return Err(AppError::usage(
+                    "`headroom history` shows the history; --no-history leaves nothing to show",
+                ));
+            }
+            // Only the `history:` section matters here, so a machine without any config (or
+            // with one that no longer loads) still shows its store.
+            let mut settings = match config::load(global.config.as_deref(), &ProcessEnv) {
+                Ok(config) => config.history,
+                Err(error) if error.path.is_none() => config::HistorySettings::default(),
+                Err(error) => return Err(error.into()),
+            };
+            apply_history_flags(&mut settings, global);
+            commands::history::run(printer, args, &settings)
+        }
         Some(Command::CreateCcn(args)) => {
             let config = load_config(global, printer)?;
             block_on(commands::create_ccn::run(printer, args, &config))
@@ -132,11 +149,22 @@ pub fn panic_message(location: Option<(&str, u32, u32)>) -> String {
 }
 
 fn load_config(global: &cli::GlobalArgs, printer: &Printer) -> Result<config::Config, AppError> {
-    let config = config::load(global.config.as_deref(), &ProcessEnv)?;
+    let mut config = config::load(global.config.as_deref(), &ProcessEnv)?;
     for warning in &config.warnings {
         printer.problem(&format!("warning: {warning}"));
     }
+    apply_history_flags(&mut config.history, global);
     Ok(config)
+}
+
+/// `--history PATH` and `--no-history` beat the config's `history:` section.
+pub fn apply_history_flags(history: &mut config::HistorySettings, global: &cli::GlobalArgs) {
+    if global.no_history {
+        history.enabled = false;
+    } else if let Some(path) = &global.history {
+        history.enabled = true;
+        history.path = Some(path.clone());
+    }
 }
 
 /// One current-thread runtime: the work is waiting on the network, and one thread keeps

@@ -89,13 +89,16 @@ impl From<Status> for Overall {
 
 /// The thresholds that apply to one quota, after the config's specificity rule and the
 /// command line have been applied. Percent thresholds compare `used >= pct% of limit`;
-/// absolute ones (`*_left`) compare `left < N`. The worse result wins.
+/// absolute ones (`*_left`) compare `left < N`; time ones (`*_days`, opt-in) compare the
+/// forecast's days until full `<= N`. The worse result wins.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
     pub warn: f64,
     pub crit: f64,
     pub warn_left: Option<u64>,
     pub crit_left: Option<u64>,
+    pub warn_days: Option<f64>,
+    pub crit_days: Option<f64>,
 }
 
 impl Default for Thresholds {
@@ -105,6 +108,8 @@ impl Default for Thresholds {
             crit: 95.0,
             warn_left: None,
             crit_left: None,
+            warn_days: None,
+            crit_days: None,
         }
     }
 }
@@ -118,6 +123,22 @@ impl Thresholds {
         if reached(used, limit, self.crit, self.crit_left) {
             Status::Critical
         } else if reached(used, limit, self.warn, self.warn_left) {
+            Status::Warning
+        } else {
+            Status::Ok
+        }
+    }
+
+    /// The status the forecast alone gives: CRITICAL / WARNING when the quota is full within
+    /// `crit_days` / `warn_days`. Without those settings (or without a forecast) always ok, so
+    /// the history never changes a status unless asked to.
+    pub fn status_by_days(&self, days_to_full: Option<f64>) -> Status {
+        let Some(days) = days_to_full else {
+            return Status::Ok;
+        };
+        if self.crit_days.is_some_and(|n| days <= n) {
+            Status::Critical
+        } else if self.warn_days.is_some_and(|n| days <= n) {
             Status::Warning
         } else {
             Status::Ok
@@ -215,12 +236,59 @@ pub struct QuotaRow {
     pub warn_left: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crit_left: Option<u64>,
+    /// Only when a time threshold applies: warning when full within this many days.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_if_integral_opt"
+    )]
+    pub warn_days: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_if_integral_opt"
+    )]
+    pub crit_days: Option<f64>,
     /// With `--demand`: what the deployment needs of this quota (the matching entries summed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need: Option<u64>,
     /// With `--demand`: how many are missing for the need (0 when it fits).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<Amount>,
+    /// The usage trend from the local history; `null` without enough of it.
+    pub trend: Option<Trend>,
+    /// Only when the limit differs from the previous sample of this quota.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_changed: Option<LimitChange>,
+    /// Whether `--changes` shows this row: its status or limit differs from its previous
+    /// sample, or it has none. Not part of any document.
+    #[serde(skip)]
+    pub changed: bool,
+}
+
+/// How usage moves, from the least-squares line through the recent samples of one quota.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Trend {
+    /// Units a day, the exact slope (rounded to 2 decimals only when shown).
+    #[serde(serialize_with = "two_decimals")]
+    pub per_day: f64,
+    /// Days until `used` reaches the limit at that pace: only with a limit and a rising trend.
+    #[serde(serialize_with = "two_decimals_opt")]
+    pub days_to_full: Option<f64>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    pub full_at: Option<jiff::Timestamp>,
+    /// How many samples the line was drawn through, and when the first was taken.
+    pub samples: u64,
+    #[serde(serialize_with = "rfc3339")]
+    pub since: jiff::Timestamp,
+}
+
+/// A limit that is not what the previous sample of the quota recorded (`None`: unlimited).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LimitChange {
+    pub from: Option<Amount>,
+    pub to: Option<Amount>,
+    /// When the previous sample, the last one with the old limit, was taken.
+    #[serde(serialize_with = "rfc3339")]
+    pub at: jiff::Timestamp,
 }
 
 impl QuotaRow {
@@ -262,9 +330,29 @@ impl QuotaRow {
             crit: thresholds.crit,
             warn_left: thresholds.warn_left,
             crit_left: thresholds.crit_left,
+            warn_days: thresholds.warn_days,
+            crit_days: thresholds.crit_days,
             need: None,
             shortfall: None,
+            trend: None,
+            limit_changed: None,
+            changed: true,
         }
+    }
+
+    /// Adds the trend, and the status its forecast gives when time thresholds are set (the
+    /// worse status wins).
+    pub fn set_trend(&mut self, trend: Option<Trend>) {
+        self.trend = trend;
+        let by_days = self
+            .thresholds()
+            .status_by_days(trend.and_then(|t| t.days_to_full));
+        self.status = self.status.max(by_days);
+    }
+
+    /// Days until full, when the history gives a forecast.
+    pub fn days_to_full(&self) -> Option<f64> {
+        self.trend.and_then(|t| t.days_to_full)
     }
 
     /// The thresholds this row was judged by.
@@ -274,6 +362,8 @@ impl QuotaRow {
             crit: self.crit,
             warn_left: self.warn_left,
             crit_left: self.crit_left,
+            warn_days: self.warn_days,
+            crit_days: self.crit_days,
         }
     }
 
@@ -364,7 +454,7 @@ pub struct Summary {
 }
 
 /// Everything one `check` run learned, ready for any renderer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Report {
     pub generated_at: jiff::Timestamp,
     pub rows: Vec<QuotaRow>,
@@ -375,10 +465,65 @@ pub struct Report {
     pub unmatched: Vec<String>,
     /// With `--demand`: whether the deployment fits.
     pub demand: Option<crate::demand::DemandSummary>,
+    /// With `--changes`, `rows` holds only what changed, while the summary, the status and
+    /// the exit code still describe every row of the run: these are that run's.
+    pub whole_run: Option<WholeRun>,
 }
 
+/// What the summary and the overall state are computed from when `rows` shows only part.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WholeRun {
+    pub summary: Summary,
+    pub rows_state: Overall,
+    /// Rows full within [`FULL_SOON_DAYS`].
+    pub full_soon: usize,
+}
+
+/// The summary line counts the quotas full within this many days.
+pub const FULL_SOON_DAYS: f64 = 14.0;
+
 impl Report {
+    /// The summary, the state and the "full soon" count of the rows, for [`Report::whole_run`].
+    pub fn whole_run_of(rows: &[QuotaRow]) -> WholeRun {
+        let report = Report {
+            rows: rows.to_vec(),
+            ..Report::default()
+        };
+        WholeRun {
+            summary: report.summary(),
+            rows_state: report.rows_state(),
+            full_soon: report.full_soon(),
+        }
+    }
+
+    /// Rows that the forecast says are full within [`FULL_SOON_DAYS`].
+    pub fn full_soon(&self) -> usize {
+        if let Some(whole) = &self.whole_run {
+            return whole.full_soon;
+        }
+        self.rows
+            .iter()
+            .filter(|row| row.days_to_full().is_some_and(|d| d <= FULL_SOON_DAYS))
+            .count()
+    }
+
+    fn rows_state(&self) -> Overall {
+        if let Some(whole) = &self.whole_run {
+            return whole.rows_state;
+        }
+        self.rows
+            .iter()
+            .map(|row| Overall::from(row.status))
+            .max()
+            .unwrap_or(Overall::Ok)
+    }
+
     pub fn summary(&self) -> Summary {
+        if let Some(whole) = &self.whole_run {
+            let mut summary = whole.summary;
+            summary.failed_queries = self.errors.len();
+            return summary;
+        }
         let mut summary = Summary {
             total: self.rows.len(),
             failed_queries: self.errors.len(),
@@ -396,12 +541,7 @@ impl Report {
 
     /// The worst state: a critical quota beats a failed query, which beats a warning.
     pub fn overall(&self) -> Overall {
-        let rows = self
-            .rows
-            .iter()
-            .map(|row| Overall::from(row.status))
-            .max()
-            .unwrap_or(Overall::Ok);
+        let rows = self.rows_state();
         let errors = if self.errors.is_empty() && self.unmatched.is_empty() {
             Overall::Ok
         } else {
@@ -414,6 +554,53 @@ impl Report {
 fn one_decimal<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => serializer.serialize_f64((v * 10.0).round() / 10.0),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn whole_if_integral_opt<S: Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => whole_if_integral(v, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// At most two decimals, as the history's numbers are shown (`1.25`, `12.4`, `3`).
+pub fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn two_decimals<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    whole_if_integral(&round2(*value), serializer)
+}
+
+fn two_decimals_opt<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => two_decimals(v, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// RFC 3339, UTC, whole seconds, like `generated_at`.
+pub fn rfc3339_string(at: jiff::Timestamp) -> String {
+    jiff::Timestamp::from_second(at.as_second())
+        .unwrap_or(at)
+        .to_string()
+}
+
+fn rfc3339<S: Serializer>(value: &jiff::Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&rfc3339_string(*value))
+}
+
+fn rfc3339_opt<S: Serializer>(
+    value: &Option<jiff::Timestamp>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => rfc3339(v, serializer),
         None => serializer.serialize_none(),
     }
 }
@@ -434,8 +621,7 @@ mod tests {
         Thresholds {
             warn,
             crit,
-            warn_left: None,
-            crit_left: None,
+            ..Thresholds::default()
         }
     }
 
@@ -487,6 +673,7 @@ mod tests {
             crit: 100.0,
             warn_left: Some(2),
             crit_left: Some(1),
+            ..Thresholds::default()
         };
         assert_eq!(
             t.status(Amount::from(7u64), Some(Amount::from(10u64))),
@@ -511,6 +698,7 @@ mod tests {
             crit: 99.0,
             warn_left: None,
             crit_left: Some(5),
+            ..Thresholds::default()
         };
         assert_eq!(
             t.status(Amount::from(6u64), Some(Amount::from(10u64))),

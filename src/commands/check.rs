@@ -48,6 +48,13 @@ pub async fn report_with(
     deadline: Option<tokio::time::Instant>,
 ) -> Result<Report, AppError> {
     let cli_thresholds = cli_thresholds(args)?;
+    if args.changes && args.output == Some(Format::Prometheus) {
+        return Err(AppError::usage_hint(
+            "--changes does not go with -o prometheus",
+            "a textfile collector needs every series at every run; use --changes with the \
+             table, json, yaml, csv or nagios output",
+        ));
+    }
     let demand = match &args.demand {
         Some(path) => {
             let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
@@ -78,6 +85,14 @@ pub async fn report_with(
         plan.errors,
         plan.unmatched,
     );
+    // Every row the queries returned is recorded, whatever the filters show.
+    crate::history::apply(
+        &mut report.rows,
+        report.generated_at.as_second(),
+        config,
+        printer,
+    );
+    select(&mut report.rows, args);
     if let Some(demand) = &demand {
         let applied = crate::demand::apply(demand, std::mem::take(&mut report.rows));
         report.rows = applied.rows;
@@ -87,7 +102,27 @@ pub async fn report_with(
             report.rows.retain(|row| row.status != Status::Ok);
         }
     }
+    if args.changes {
+        report.whole_run = Some(Report::whole_run_of(&report.rows));
+        report.rows.retain(|row| row.changed);
+    }
     Ok(report)
+}
+
+/// `--resource`, then `--problems` (with a demand it comes after the demand, which decides
+/// statuses), then the order.
+fn select(rows: &mut Vec<QuotaRow>, args: &CheckArgs) {
+    if !args.resources.is_empty() {
+        rows.retain(|row| {
+            args.resources
+                .iter()
+                .any(|pattern| wildcard_match(pattern, &row.resource))
+        });
+    }
+    if args.problems && args.demand.is_none() {
+        rows.retain(|row| row.status != Status::Ok);
+    }
+    sort_rows(rows, args.sort.unwrap_or(SortOrder::Name));
 }
 
 /// The report in the chosen format, to stdout or `--output-file`; failed queries and
@@ -105,6 +140,15 @@ fn print(printer: &Printer, args: &CheckArgs, report: &Report) -> CommandResult 
     let mut rendered = Vec::new();
     output::render(format, report, &options, &mut rendered)
         .map_err(|e| AppError::Other(format!("cannot render the output: {e}")))?;
+    // `out=$(headroom --changes) || echo "$out"` mails only news: no news prints nothing.
+    let no_news = args.changes
+        && format == Format::Table
+        && report.rows.is_empty()
+        && report.errors.is_empty()
+        && report.unmatched.is_empty();
+    if no_news {
+        rendered.clear();
+    }
     if let Some(path) = &args.output_file {
         crate::output_file::write(path, &rendered)?;
     } else {
@@ -163,6 +207,8 @@ struct CliThresholds {
     warn: Option<f64>,
     crit: Option<f64>,
     need: Option<u64>,
+    warn_days: Option<f64>,
+    crit_days: Option<f64>,
 }
 
 fn cli_thresholds(args: &CheckArgs) -> Result<CliThresholds, AppError> {
@@ -171,10 +217,17 @@ fn cli_thresholds(args: &CheckArgs) -> Result<CliThresholds, AppError> {
             .map(|v| config::check_percent(v).map_err(|m| AppError::usage(format!("{flag}: {m}"))))
             .transpose()
     };
+    let days = |flag: &str, value: Option<f64>| {
+        value
+            .map(|v| config::check_days(v).map_err(|m| AppError::usage(format!("{flag}: {m}"))))
+            .transpose()
+    };
     Ok(CliThresholds {
         warn: check("--warn", args.warn)?,
         crit: check("--crit", args.crit)?,
         need: args.need,
+        warn_days: days("--warn-days", args.warn_days)?,
+        crit_days: days("--crit-days", args.crit_days)?,
     })
 }
 
@@ -487,9 +540,7 @@ fn build_report(
                             selected = true;
                         }
                     }
-                    if !selected {
-                        continue;
-                    }
+                    // Unselected rows are kept too, for the history; `select` drops them.
                     // An account-wide quota comes with every region queried; it is one row.
                     let region = if quota.global {
                         let key = (
@@ -513,9 +564,13 @@ fn build_report(
                     if let Some(crit) = cli.crit {
                         thresholds.crit = crit;
                     }
-                    if let Some(need) = cli.need {
+                    if let Some(need) = cli.need
+                        && selected
+                    {
                         thresholds.crit_left = Some(thresholds.crit_left.unwrap_or(0).max(need));
                     }
+                    thresholds.warn_days = cli.warn_days.or(thresholds.warn_days);
+                    thresholds.crit_days = cli.crit_days.or(thresholds.crit_days);
                     let mut row = QuotaRow::new(
                         &profile.name,
                         profile.provider,
@@ -559,11 +614,6 @@ fn build_report(
             config::quoted(pattern)
         ));
     }
-    // With a demand, a row's status is only known once its need is: `--problems` comes after.
-    if args.problems && args.demand.is_none() {
-        rows.retain(|row| row.status != Status::Ok);
-    }
-    sort_rows(&mut rows, args.sort.unwrap_or(SortOrder::Name));
     let now = jiff::Timestamp::now();
     Report {
         generated_at: jiff::Timestamp::from_second(now.as_second()).unwrap_or(now),
@@ -572,6 +622,7 @@ fn build_report(
         queries,
         unmatched,
         demand: None,
+        whole_run: None,
     }
 }
 

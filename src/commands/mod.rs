@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config_cmd;
 pub mod create_ccn;
 pub mod demo;
+pub mod history;
 pub mod policy;
 pub mod profiles;
 

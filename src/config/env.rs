@@ -78,6 +78,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Config, ConfigError> {
         serve: ServeSettings::default(),
         profiles,
         thresholds: Vec::new(),
+        history: HistorySettings::default(),
         warnings: Vec::new(),
     })
 }

@@ -34,8 +34,9 @@ pub use env::from_environment;
 pub use locate::locate;
 pub use parse::{ExpandError, did_you_mean, expand, parse};
 pub use validate::{
-    check_concurrency, check_percent, check_retries, display_duration, parse_duration,
-    parse_min_interval, quoted, validate_endpoint, validate_project_id, validate_region,
+    check_concurrency, check_days, check_percent, check_retries, display_duration, display_period,
+    parse_duration, parse_min_interval, parse_period, quoted, validate_endpoint,
+    validate_project_id, validate_region,
 };
 
 use locate::position;
@@ -118,6 +119,11 @@ pub struct Defaults {
     pub timeout: Duration,
     pub retries: u32,
     pub concurrency: usize,
+    /// How far back the forecast looks.
+    pub forecast_window: Duration,
+    /// Opt-in time thresholds: WARNING / CRITICAL when full within this many days.
+    pub warn_days: Option<f64>,
+    pub crit_days: Option<f64>,
 }
 
 impl Default for Defaults {
@@ -128,6 +134,9 @@ impl Default for Defaults {
             timeout: Duration::from_secs(10),
             retries: 2,
             concurrency: 64,
+            forecast_window: Duration::from_secs(30 * DAY),
+            warn_days: None,
+            crit_days: None,
         }
     }
 }
@@ -145,6 +154,46 @@ impl Default for ServeSettings {
             min_interval: Duration::from_secs(30),
         }
     }
+}
+
+const DAY: u64 = 86_400;
+
+/// The `history:` section: where the local usage history lives and how long it is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySettings {
+    pub enabled: bool,
+    /// `None`: the platform's default (see [`default_history_path`]).
+    pub path: Option<PathBuf>,
+    pub keep: Duration,
+}
+
+impl Default for HistorySettings {
+    fn default() -> Self {
+        HistorySettings {
+            enabled: true,
+            path: None,
+            keep: Duration::from_secs(400 * DAY),
+        }
+    }
+}
+
+impl HistorySettings {
+    /// The store to use, or `None` when the history is off. Without a platform folder for
+    /// state or data (no home), there is nowhere to keep it.
+    pub fn store_path(&self) -> Option<PathBuf> {
+        if !self.enabled {
+            return None;
+        }
+        self.path.clone().or_else(default_history_path)
+    }
+}
+
+/// `~/.local/state/headroom/history.sqlite` on Linux (`$XDG_STATE_HOME`), else the platform's
+/// local data folder: the history is the machine's own record, not a config to sync.
+pub fn default_history_path() -> Option<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|dir| dir.join("headroom").join("history.sqlite"))
 }
 
 /// Where a credential value came from, for `headroom profiles` (never the value itself).
@@ -319,6 +368,8 @@ pub struct ThresholdRule {
     pub crit: Option<f64>,
     pub warn_left: Option<u64>,
     pub crit_left: Option<u64>,
+    pub warn_days: Option<f64>,
+    pub crit_days: Option<f64>,
 }
 
 /// Where the profiles came from.
@@ -336,6 +387,7 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     pub thresholds: Vec<ThresholdRule>,
     pub serve: ServeSettings,
+    pub history: HistorySettings,
     /// Things the user should know that stop nothing (a readable file with literal secrets).
     pub warnings: Vec<String>,
 }
@@ -359,6 +411,8 @@ impl Config {
             crit: self.defaults.crit,
             warn_left: None,
             crit_left: None,
+            warn_days: self.defaults.warn_days,
+            crit_days: self.defaults.crit_days,
         };
         let best = self
             .thresholds
@@ -370,6 +424,8 @@ impl Config {
             thresholds.crit = rule.crit.unwrap_or(thresholds.crit);
             thresholds.warn_left = rule.warn_left;
             thresholds.crit_left = rule.crit_left;
+            thresholds.warn_days = rule.warn_days.or(thresholds.warn_days);
+            thresholds.crit_days = rule.crit_days.or(thresholds.crit_days);
         }
         thresholds
     }

@@ -25,6 +25,8 @@ pub(super) struct RawConfig {
     pub(super) fleets: UniqueMap<super::assume::RawFleet>,
     #[serde(default)]
     pub(super) serve: Option<RawServe>,
+    #[serde(default)]
+    pub(super) history: Option<RawHistory>,
 }
 
 /// The `serve:` section: settings of `headroom serve` only.
@@ -32,6 +34,14 @@ pub(super) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawServe {
     pub(super) min_interval: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHistory {
+    pub(super) enabled: Option<bool>,
+    pub(super) path: Option<String>,
+    pub(super) keep: Option<String>,
 }
 
 /// A mapping that refuses a key given twice (YAML parsers keep the last one silently, which
@@ -90,6 +100,9 @@ pub(super) struct RawDefaults {
     pub(super) timeout: Option<String>,
     pub(super) retries: Option<u32>,
     pub(super) concurrency: Option<usize>,
+    pub(super) forecast_window: Option<String>,
+    pub(super) warn_days: Option<f64>,
+    pub(super) crit_days: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -125,6 +138,8 @@ pub(super) struct RawThreshold {
     pub(super) crit: Option<f64>,
     pub(super) warn_left: Option<u64>,
     pub(super) crit_left: Option<u64>,
+    pub(super) warn_days: Option<f64>,
+    pub(super) crit_days: Option<f64>,
 }
 
 /// Every key the file may hold, for "did you mean".
@@ -164,6 +179,13 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "domain_name",
     "name",
     "accounts",
+    "warn_days",
+    "crit_days",
+    "forecast_window",
+    "history",
+    "enabled",
+    "path",
+    "keep",
 ];
 
 /// Every key the file may hold, for "did you mean": the fixed keys and every endpoint key.
@@ -232,12 +254,14 @@ pub fn parse(text: &str, path: Option<&Path>, env: &dyn Env) -> Result<Config, C
     super::assume::check_chains(&profiles, &place)?;
     let thresholds = resolve_thresholds(&raw.thresholds, &profiles, text, path)?;
     let serve = resolve_serve(raw.serve.unwrap_or_default(), text, path, env)?;
+    let history = resolve_history(raw.history.unwrap_or_default(), text, path, env)?;
     Ok(Config {
         origin: path.map_or(Origin::Environment, |p| Origin::File(p.to_path_buf())),
         defaults,
         profiles,
         thresholds,
         serve,
+        history,
         warnings: Vec::new(),
     })
 }
@@ -402,6 +426,18 @@ pub(super) fn resolve_defaults(
         defaults.concurrency =
             check_concurrency(concurrency).map_err(|m| fail("concurrency", m))?;
     }
+    if let Some(window) = raw.forecast_window {
+        let (window, names) =
+            expand(&window, env).map_err(|e| fail("forecast_window", e.to_string()))?;
+        defaults.forecast_window = parse_period(&window)
+            .map_err(|m| fail("forecast_window", conceal_period(m, &window, &names)))?;
+    }
+    if let Some(days) = raw.warn_days {
+        defaults.warn_days = Some(check_days(days).map_err(|m| fail("warn_days", m))?);
+    }
+    if let Some(days) = raw.crit_days {
+        defaults.crit_days = Some(check_days(days).map_err(|m| fail("crit_days", m))?);
+    }
     Ok(defaults)
 }
 
@@ -433,6 +469,65 @@ pub(super) fn resolve_serve(
         })?;
     }
     Ok(serve)
+}
+
+/// A period's message quotes the value; one that came from a variable names it instead.
+fn conceal_period(message: String, value: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return message;
+    }
+    conceal(
+        message.replace(&format!("`{}`", value.trim()), &quoted(value)),
+        value,
+        names,
+    )
+}
+
+/// The `history:` section. A relative `path` is taken from the config file's folder, so the
+/// store does not move with the directory cron or a shell happens to run in; `~/` is the home.
+pub(super) fn resolve_history(
+    raw: RawHistory,
+    text: &str,
+    path: Option<&Path>,
+    env: &dyn Env,
+) -> Result<HistorySettings, ConfigError> {
+    let mut history = HistorySettings::default();
+    let fail = |key: &str, message: String| {
+        ConfigError::new(path, format!("history.{key}: {message}"))
+            .at(locate(text, &["history", key]))
+    };
+    if let Some(enabled) = raw.enabled {
+        history.enabled = enabled;
+    }
+    if let Some(keep) = raw.keep {
+        let (keep, names) = expand(&keep, env).map_err(|e| fail("keep", e.to_string()))?;
+        history.keep =
+            parse_period(&keep).map_err(|m| fail("keep", conceal_period(m, &keep, &names)))?;
+    }
+    if let Some(store) = raw.path {
+        let (store, _) = expand(&store, env).map_err(|e| fail("path", e.to_string()))?;
+        if store.trim().is_empty() {
+            return Err(fail(
+                "path",
+                "is empty; leave the key out for the default place, or set `enabled: false`".into(),
+            ));
+        }
+        history.path = Some(resolve_store_path(&store, path));
+    }
+    Ok(history)
+}
+
+fn resolve_store_path(store: &str, config: Option<&Path>) -> std::path::PathBuf {
+    if let Some(rest) = store.strip_prefix("~/")
+        && let Some(home) = dirs::home_dir()
+    {
+        return home.join(rest);
+    }
+    let store = Path::new(store);
+    match config.and_then(Path::parent) {
+        Some(folder) if store.is_relative() => folder.join(store),
+        _ => store.to_path_buf(),
+    }
 }
 
 /// The `thresholds:` rules. A key whose profile or service part names nothing headroom
@@ -492,13 +587,23 @@ pub(super) fn resolve_thresholds(
                 check_percent(pct).map_err(|m| fail(format!("{name}: {m}")))?;
             }
         }
+        for (name, days) in [
+            ("warn_days", value.warn_days),
+            ("crit_days", value.crit_days),
+        ] {
+            if let Some(days) = days {
+                check_days(days).map_err(|m| fail(format!("{name}: {m}")))?;
+            }
+        }
         if value.warn.is_none()
             && value.crit.is_none()
             && value.warn_left.is_none()
             && value.crit_left.is_none()
+            && value.warn_days.is_none()
+            && value.crit_days.is_none()
         {
             return Err(fail(
-                "set at least one of warn, crit, warn_left, crit_left".into(),
+                "set at least one of warn, crit, warn_left, crit_left, warn_days, crit_days".into(),
             ));
         }
         rules.push(ThresholdRule {
@@ -510,6 +615,8 @@ pub(super) fn resolve_thresholds(
             crit: value.crit,
             warn_left: value.warn_left,
             crit_left: value.crit_left,
+            warn_days: value.warn_days,
+            crit_days: value.crit_days,
         });
     }
     Ok(rules)

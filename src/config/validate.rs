@@ -72,6 +72,58 @@ pub fn parse_min_interval(text: &str) -> Result<Duration, String> {
     })
 }
 
+/// A number of days for `warn_days`/`crit_days`: zero or more (fractions allowed), at most a
+/// century.
+pub fn check_days(value: f64) -> Result<f64, String> {
+    if value.is_finite() && (0.0..=36_500.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{value} is not a number of days between 0 and 36500"
+        ))
+    }
+}
+
+/// A span of history: `30d`, `400d`, `12h`, `2w`: a whole number and a unit (`s`, `m`, `h`,
+/// `d`, `w`), from one second to a century.
+pub fn parse_period(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let bad = || format!("`{text}` is not a period; write it like 30d, 400d, 12h or 2w");
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "s" => Some(number),
+        "m" => number.checked_mul(60),
+        "h" => number.checked_mul(3600),
+        "d" => number.checked_mul(86_400),
+        "w" => number.checked_mul(7 * 86_400),
+        _ => return Err(bad()),
+    };
+    match seconds {
+        Some(seconds) if (1..=100 * 366 * 86_400).contains(&seconds) => {
+            Ok(Duration::from_secs(seconds))
+        }
+        _ => Err(format!("`{text}` is out of range (1s to 100 years)")),
+    }
+}
+
+/// The inverse of [`parse_period`]: `30d`, `12h`, `90m`, `45s`.
+pub fn display_period(period: Duration) -> String {
+    let s = period.as_secs();
+    if s.is_multiple_of(86_400) {
+        format!("{}d", s / 86_400)
+    } else if s.is_multiple_of(3600) {
+        format!("{}h", s / 3600)
+    } else if s.is_multiple_of(60) {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
 /// The inverse of [`parse_duration`]: `500ms`, `10s`, `2m`, `1h`.
 pub fn display_duration(duration: Duration) -> String {
     let ms = duration.as_millis();

@@ -3,11 +3,10 @@
 
 use std::borrow::Cow;
 
-use crate::output::percent;
+use crate::output::{percent, two_decimals};
 use crate::quota::{Amount, QuotaRow, Report};
 
-const HEADER: &str =
-    "profile,provider,region,service,resource,used,limit,usage_percent,left,status";
+const HEADER: &str = "profile,provider,region,service,resource,used,limit,usage_percent,left,status,per_day,days_to_full";
 
 pub(crate) fn render(report: &Report) -> String {
     let demand = report.demand.is_some();
@@ -30,7 +29,8 @@ pub(crate) fn render(report: &Report) -> String {
 
 fn line(row: &QuotaRow) -> String {
     let number = |value: Option<Amount>| value.map(|v| v.to_string()).unwrap_or_default();
-    let cells: [Cow<'_, str>; 10] = [
+    let decimal = |value: Option<f64>| value.map(two_decimals).unwrap_or_default();
+    let cells: [Cow<'_, str>; 12] = [
         field(&row.profile),
         Cow::Borrowed(row.provider.as_str()),
         field(&row.region),
@@ -41,6 +41,8 @@ fn line(row: &QuotaRow) -> String {
         Cow::Owned(row.usage_percent.map(percent).unwrap_or_default()),
         Cow::Owned(number(row.left)),
         Cow::Borrowed(row.status.as_str()),
+        Cow::Owned(decimal(row.trend.map(|t| t.per_day))),
+        Cow::Owned(decimal(row.days_to_full())),
     ];
     cells.join(",")
 }
@@ -75,15 +77,18 @@ mod tests {
     }
 
     #[test]
-    fn every_line_has_ten_cells_and_nulls_are_empty() {
+    fn every_line_has_twelve_cells_and_nulls_are_empty() {
         let text = render(&sample_report());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], HEADER);
         assert_eq!(lines.len(), 6);
-        assert_eq!(lines[4], "otc-demo,otc,eu-de,vpn,customer_gateway,3,,,,ok");
+        assert_eq!(
+            lines[4],
+            "otc-demo,otc,eu-de,vpn,customer_gateway,3,,,,ok,,"
+        );
         assert_eq!(
             lines[5],
-            "\"lab \"\"eu\"\", o'neil\",otc,eu-de,vpcep,endpoint,36,50,72.0,14,ok"
+            "\"lab \"\"eu\"\", o'neil\",otc,eu-de,vpcep,endpoint,36,50,72.0,14,ok,0.5,28"
         );
     }
 }

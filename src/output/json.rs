@@ -146,8 +146,15 @@ mod tests {
             "status",
             "warn",
             "crit",
+            "trend",
         ];
         assert_eq!(ordered.quotas[1].0, row, "the spec's example row");
+        let mut changed = row.to_vec();
+        changed.push("limit_changed");
+        assert_eq!(
+            ordered.quotas[0].0, changed,
+            "limit_changed only when the limit changed"
+        );
         let without_min: Vec<&str> = row.iter().copied().filter(|&k| k != "min").collect();
         assert_eq!(
             ordered.quotas[3].0, without_min,
@@ -176,6 +183,16 @@ mod tests {
             assert!(unlimited[key].is_null(), "{key}");
         }
         assert_eq!(unlimited["status"], "ok");
+        assert!(unlimited["trend"].is_null());
+        assert_eq!(
+            doc["quotas"][4]["trend"],
+            serde_json::json!({"per_day": 0.5, "days_to_full": 28, "full_at": "2026-12-20T10:00:00Z",
+                "samples": 40, "since": "2026-10-31T10:00:00Z"})
+        );
+        assert_eq!(
+            doc["quotas"][0]["limit_changed"],
+            serde_json::json!({"from": 100, "to": 150, "at": "2026-11-22T09:45:00Z"})
+        );
     }
 
     #[test]

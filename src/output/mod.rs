@@ -6,6 +6,7 @@
 
 pub mod create;
 mod csv;
+pub mod history;
 mod json;
 mod nagios;
 mod prometheus;
@@ -148,6 +149,34 @@ pub(crate) fn clean(text: &str, cap: usize) -> String {
     out
 }
 
+/// A history number (`per_day`, `days_to_full`) with at most two decimals, in its shortest
+/// form: `1.25`, `12.4`, `3`.
+pub(crate) fn two_decimals(value: f64) -> String {
+    let rounded = crate::quota::round2(value);
+    // `-0` would read as a sign where there is none.
+    if rounded == 0.0 {
+        "0".to_string()
+    } else {
+        rounded.to_string()
+    }
+}
+
+/// How long until full, for people: `now`, `30h` under two days, `12d` under 60 days, `8mo`
+/// under a year, else `>1y`.
+pub(crate) fn full_in(days: f64) -> String {
+    if days <= 0.0 {
+        "now".to_string()
+    } else if days < 2.0 {
+        format!("{}h", ((days * 24.0).floor() as u64).max(1))
+    } else if days < 60.0 {
+        format!("{}d", days.floor() as u64)
+    } else if days < 365.0 {
+        format!("{}mo", (days / 30.4375).round() as u64)
+    } else {
+        ">1y".to_string()
+    }
+}
+
 /// A percentage with one decimal, rounded half away from zero like the JSON `usage_percent`
 /// (`{:.1}` alone rounds 0.05 steps differently), so every format shows the same number.
 pub(crate) fn percent(value: f64) -> String {
@@ -274,14 +303,32 @@ pub(crate) fn sample_report() -> Report {
             1050,
         ),
     ];
+    let mut rows = rows;
+    // One row with a forecast (14 left at 0.5 a day: full in 28 days), one whose limit was
+    // raised since the last run, as the history gives them.
+    let generated_at: jiff::Timestamp =
+        "2026-11-22T10:00:00.734Z".parse().expect("fixed timestamp");
+    rows[4].set_trend(Some(crate::quota::Trend {
+        per_day: 0.5,
+        days_to_full: Some(28.0),
+        full_at: Some("2026-12-20T10:00:00Z".parse().expect("fixed timestamp")),
+        samples: 40,
+        since: "2026-10-31T10:00:00Z".parse().expect("fixed timestamp"),
+    }));
+    rows[0].limit_changed = Some(crate::quota::LimitChange {
+        from: Some(Amount::from(100u64)),
+        to: Some(Amount::from(150u64)),
+        at: "2026-11-22T09:45:00Z".parse().expect("fixed timestamp"),
+    });
     Report {
         // Fractional on purpose: every format must print whole seconds.
-        generated_at: "2026-11-22T10:00:00.734Z".parse().expect("fixed timestamp"),
+        generated_at,
         rows,
         errors,
         queries,
         unmatched: Vec::new(),
         demand: None,
+        whole_run: None,
     }
 }
 
@@ -349,6 +396,21 @@ mod tests {
         assert_eq!(clean("abcdef", 4), "abc…");
         assert_eq!(clean("ab cdef", 5), "ab c…");
         assert_eq!(clean("abcd", 4), "abcd");
+    }
+
+    #[test]
+    fn full_in_for_people() {
+        assert_eq!(full_in(0.0), "now");
+        assert_eq!(full_in(0.01), "1h");
+        assert_eq!(full_in(1.25), "30h");
+        assert_eq!(full_in(12.4), "12d");
+        assert_eq!(full_in(59.9), "59d");
+        assert_eq!(full_in(243.0), "8mo");
+        assert_eq!(full_in(400.0), ">1y");
+        assert_eq!(two_decimals(1.254), "1.25");
+        assert_eq!(two_decimals(12.4), "12.4");
+        assert_eq!(two_decimals(-0.001), "0");
+        assert_eq!(two_decimals(3.0), "3");
     }
 
     #[test]

@@ -10,19 +10,20 @@
 
 use comfy_table::{Cell, CellAlignment, Color, Table, presets};
 
-use crate::output::{RenderOptions, clean, percent};
+use crate::output::{RenderOptions, clean, full_in as full_in_text, percent};
 use crate::quota::{Amount, QuotaRow, Report, Status, Summary};
 
 const HEADER: [&str; 9] = [
     "PROFILE", "REGION", "SERVICE", "RESOURCE", "USED", "LIMIT", "USE%", "LEFT", "STATUS",
 ];
-/// With `--demand`, after LEFT: what the deployment needs of the quota and what is missing.
+/// With `--demand`, after LEFT (and FULL IN): what the deployment needs of the quota and what
+/// is missing.
 const DEMAND_HEADER: [&str; 2] = ["NEED", "SHORT"];
 /// PROFILE and REGION, the columns that the grouped layout moves into its headings.
 const PLACE: usize = 2;
-/// Columns holding numbers (USED to LEFT, and NEED and SHORT after them): right-aligned so
-/// digits line up.
-const NUMERIC: std::ops::RangeInclusive<usize> = 4..=9;
+/// The first column holding numbers (USED); every column from it up to STATUS (LIMIT, USE%,
+/// LEFT, and FULL IN, NEED and SHORT when shown) is right-aligned so digits line up.
+const FIRST_NUMBER: usize = 4;
 /// Spaces between columns; there are no vertical lines.
 const GAP: u16 = 2;
 const BAR_CELLS: usize = 10;
@@ -49,8 +50,20 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         }
     }
     text.push_str(&summary_line(&report.summary()));
+    let soon = report.full_soon();
+    if soon > 0 {
+        text.push_str(&format!(
+            "; {soon} full within {} days",
+            crate::quota::FULL_SOON_DAYS
+        ));
+    }
     text.push('\n');
     text
+}
+
+/// Whether FULL IN is shown: only when some row has a forecast.
+fn has_forecast(report: &Report) -> bool {
+    report.rows.iter().any(|row| row.days_to_full().is_some())
 }
 
 /// The table's lines in the widest layout that fits `options.width`; the grouped one when none
@@ -109,7 +122,11 @@ fn heading(row: &QuotaRow) -> String {
 fn build(report: &Report, options: &RenderOptions, layout: Layout) -> Table {
     let skip = if layout == Layout::Grouped { PLACE } else { 0 };
     let demand = report.demand.is_some();
+    let full_in = has_forecast(report);
     let mut header: Vec<&str> = HEADER[..8].to_vec();
+    if full_in {
+        header.push("FULL IN");
+    }
     if demand {
         header.extend(DEMAND_HEADER);
     }
@@ -128,14 +145,15 @@ fn build(report: &Report, options: &RenderOptions, layout: Layout) -> Table {
         table.style_text_only();
     }
     for row in &report.rows {
-        let mut cells = cells(row, options.color, layout == Layout::Bars, demand);
+        let columns = Columns { full_in, demand };
+        let mut cells = cells(row, options.color, layout == Layout::Bars, columns);
         cells.drain(..skip);
         table.add_row(cells);
     }
     let last = header.len() - 1 - skip;
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { GAP }));
-        if NUMERIC.contains(&(index + skip)) && index != last {
+        if index + skip >= FIRST_NUMBER && index != last {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
@@ -156,7 +174,15 @@ fn natural_width(table: &Table) -> usize {
     content + padding
 }
 
-fn cells(row: &QuotaRow, color: bool, bars: bool, demand: bool) -> Vec<Cell> {
+/// The columns shown only sometimes: FULL IN (some row has a forecast), NEED and SHORT
+/// (`--demand`).
+#[derive(Clone, Copy)]
+struct Columns {
+    full_in: bool,
+    demand: bool,
+}
+
+fn cells(row: &QuotaRow, color: bool, bars: bool, columns: Columns) -> Vec<Cell> {
     let number = |value: Option<Amount>, none: &str| {
         value.map_or_else(|| none.to_string(), |v| v.to_string())
     };
@@ -174,11 +200,25 @@ fn cells(row: &QuotaRow, color: bool, bars: bool, demand: bool) -> Vec<Cell> {
         Cell::new(clean(&row.service, NAME_CAP)),
         Cell::new(clean(&row.resource, NAME_CAP)),
         Cell::new(row.used.to_string()),
-        Cell::new(number(row.limit, "unlimited")),
+        Cell::new(match &row.limit_changed {
+            // A limit raised (or lowered) since the last run shows where it came from.
+            Some(change) => format!(
+                "{}→{}",
+                number(change.from, "unlimited"),
+                number(row.limit, "unlimited")
+            ),
+            None => number(row.limit, "unlimited"),
+        }),
         Cell::new(usage(row.usage_percent, bars)),
         Cell::new(number(row.left, "-")),
     ];
-    if demand {
+    if columns.full_in {
+        cells.push(Cell::new(
+            row.days_to_full()
+                .map_or_else(|| "-".to_string(), full_in_text),
+        ));
+    }
+    if columns.demand {
         cells.push(Cell::new(
             row.need.map_or_else(|| "-".to_string(), |n| n.to_string()),
         ));
@@ -263,8 +303,14 @@ mod tests {
 
     #[test]
     fn snapshot_width_80() {
+        // Without FULL IN, so that this shows the same rows as the piped snapshot at 80
+        // columns; the forecast's column has tests of its own.
+        let mut report = sample_report();
+        for row in &mut report.rows {
+            row.trend = None;
+        }
         let text = render(
-            &sample_report(),
+            &report,
             &RenderOptions {
                 color: false,
                 width: Some(80),
@@ -433,6 +479,30 @@ mod tests {
         assert_eq!(usage(Some(f64::NAN), true), "░░░░░░░░░░   NaN%");
         assert_eq!(usage(None, true), "unlimited");
         assert_eq!(usage(Some(72.0), false), "72.0%");
+    }
+
+    #[test]
+    fn full_in_only_with_a_forecast_and_the_summary_counts_the_soon_full() {
+        let mut report = sample_report();
+        let text = render(&report, &plain());
+        assert!(text.starts_with("PROFILE") && text.lines().next().unwrap().contains("FULL IN"));
+        for row in &mut report.rows {
+            row.trend = None;
+        }
+        assert!(!render(&report, &plain()).contains("FULL IN"));
+        let mut report = sample_report();
+        report.rows[4].trend.as_mut().unwrap().days_to_full = Some(14.0);
+        let trend = report.rows[4].trend;
+        report.rows[1].set_trend(trend);
+        let text = render(&report, &plain());
+        assert!(
+            text.ends_with(
+                "5 quotas: 1 critical, 1 warning, 3 ok; 1 query failed; 2 full within 14 days\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("   14d  ok"), "{text}");
+        assert!(text.contains("100→150"), "{text}");
     }
 
     #[test]

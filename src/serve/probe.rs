@@ -27,7 +27,7 @@ use crate::config::{self, Config, did_you_mean, wildcard_match};
 use crate::log::log;
 use crate::printer::Printer;
 use crate::providers::Engine;
-use crate::quota::{Provider, Report};
+use crate::quota::Provider;
 use crate::sources::Source;
 
 /// Checks running at once, all selections together.
@@ -268,6 +268,8 @@ impl Generation {
                 color: ColorChoice::Never,
                 quiet: true,
                 verbose: 0,
+                history: None,
+                no_history: false,
             }),
             recent: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
@@ -321,7 +323,7 @@ impl Generation {
                     let generation = Arc::clone(self);
                     let selection = selection.clone();
                     tokio::spawn(async move {
-                        let shared = generation.check(&selection, deadline, true).await;
+                        let shared = generation.check(&selection, deadline).await;
                         generation.finish(selection, &shared);
                         drop(permit);
                         let _ = sender.send(Some(shared));
@@ -356,9 +358,10 @@ impl Generation {
             .map(Arc::clone)
     }
 
-    /// One check of `selection`, its queries cut off at `deadline`; `fresh` when it is a real
-    /// one (not the stand-in of [`Generation::cut_off`]).
-    async fn check(&self, selection: &Selection, deadline: Instant, fresh: bool) -> Shared {
+    /// One check of `selection`, its queries cut off at `deadline`. A real one records its
+    /// rows into the usage history (as `check` does); the stand-in of [`Generation::cut_off`]
+    /// has no answered rows, so it records nothing.
+    async fn check(&self, selection: &Selection, deadline: Instant) -> Shared {
         let started = Instant::now();
         let engine = self.engine();
         let report = check::report_with(
@@ -371,9 +374,6 @@ impl Generation {
         .await;
         match report {
             Ok(report) => {
-                if fresh {
-                    record_history(&report);
-                }
                 let (text, success) = probe_text(&report, started.elapsed(), self.min_interval());
                 Ok(Arc::new(Outcome {
                     text,
@@ -393,7 +393,7 @@ impl Generation {
     /// deadline is earlier): every query of the selection failed with `timeout`. Computed
     /// without a single request, as the deadline has passed.
     async fn cut_off(&self, selection: &Selection) -> Answer {
-        match self.check(selection, Instant::now(), false).await {
+        match self.check(selection, Instant::now()).await {
             Ok(outcome) => Answer::Ran(outcome),
             Err(reason) => Answer::Refused(reason),
         }
@@ -462,18 +462,6 @@ async fn wait(
     // The sender only goes away after sending (a panic ends the process), so a closed
     // channel is treated like a late one.
     ready.ok().and_then(|value| value.clone())
-}
-
-/// Where each fresh check's report would be recorded into a usage history: headroom has no
-/// history store yet. Cached answers are not fresh checks and are not recorded again.
-fn record_history(report: &Report) {
-    log(2, || {
-        format!(
-            "probe: {} quotas, {} failed queries (no history store to record them in)",
-            report.rows.len(),
-            report.errors.len()
-        )
-    });
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

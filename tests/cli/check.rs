@@ -74,7 +74,8 @@ fn json_document_has_the_documented_shape() {
         *sgr,
         json!({"profile": "hw", "provider": "huaweicloud", "region": "cn-north-4", "service": "vpc",
                "resource": "securityGroupRule", "used": 4500, "limit": 5000, "min": 0,
-               "usage_percent": 90.0, "left": 500, "status": "warning", "warn": 80, "crit": 95})
+               "usage_percent": 90.0, "left": 500, "status": "warning", "warn": 80, "crit": 95,
+               "trend": null})
     );
     let ccn = row(&doc, "ali", "ccn");
     assert_eq!(

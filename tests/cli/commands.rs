@@ -378,7 +378,9 @@ fn example_config_parses_with_its_variables_set() {
         for profile in &config.profiles {
             assert_eq!(profile.problem, None, "profile {}", profile.name);
         }
-        assert_eq!(config.thresholds.len(), 3);
+        assert_eq!(config.thresholds.len(), 4);
+        assert!(config.history.enabled);
+        assert_eq!(config.history.keep.as_secs(), 400 * 86_400);
         assert!(config.warnings.is_empty(), "{:?}", config.warnings);
     }
     // The commented keys really were switched on.

@@ -11,6 +11,7 @@ mod commands;
 mod create_ccn;
 mod faults;
 mod fleet;
+mod history;
 mod hostile;
 mod outputs;
 mod preflight;

@@ -107,13 +107,20 @@ fn csv_has_the_header_and_one_line_per_quota() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some("profile,provider,region,service,resource,used,limit,usage_percent,left,status")
+        Some(
+            "profile,provider,region,service,resource,used,limit,usage_percent,left,status,per_day,days_to_full"
+        )
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 12, "{out}");
-    assert!(rows.iter().all(|r| r.len() == 10), "{out}");
+    // The history's two columns are empty on a first run: no trend yet.
+    assert!(rows.iter().all(|r| r.len() == 12), "{out}");
     let peer = rows.iter().find(|r| r[4] == "vpcPeer").unwrap();
-    assert_eq!(peer[5..], ["3", "", "", "", "ok"], "empty cells for null");
+    assert_eq!(
+        peer[5..],
+        ["3", "", "", "", "ok", "", ""],
+        "empty cells for null"
+    );
     let sgr = rows.iter().find(|r| r[4] == "securityGroupRule").unwrap();
     assert_eq!(
         sgr[..],
@@ -127,7 +134,9 @@ fn csv_has_the_header_and_one_line_per_quota() {
             "5000",
             "90.0",
             "500",
-            "warning"
+            "warning",
+            "",
+            ""
         ]
     );
 }

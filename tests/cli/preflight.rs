@@ -81,9 +81,9 @@ fn a_deployment_that_falls_short_is_critical_with_its_shortfall() {
         "{table}"
     );
     let csv = stdout(&with_demand(&world, DEMAND, &["-o", "csv"]));
-    assert!(csv.starts_with("profile,provider,region,service,resource,used,limit,usage_percent,left,status,need,shortfall\n"), "{csv}");
+    assert!(csv.starts_with("profile,provider,region,service,resource,used,limit,usage_percent,left,status,per_day,days_to_full,need,shortfall\n"), "{csv}");
     assert!(
-        csv.contains(",vpn_gateway,23,50,46.0,27,critical,30,3\n"),
+        csv.contains(",vpn_gateway,23,50,46.0,27,critical,,,30,3\n"),
         "{csv}"
     );
 }

@@ -235,6 +235,11 @@ pub fn base_command(home: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
+        // The usage history's default place: every run records into the scratch folder.
+        .env("XDG_STATE_HOME", home.join(".local").join("state"))
+        .env("XDG_DATA_HOME", home.join(".local").join("share"))
+        // `headroom demo`'s temporary store too.
+        .env("TMPDIR", home)
         .timeout(std::time::Duration::from_secs(60));
     cmd
 }

@@ -1,0 +1,248 @@
+//! The local usage history: every check records what it read, so that the next one can say how
+//! fast each quota fills ("full in 12 days"), what changed since the last run, and
+//! `headroom history` can show the past.
+//!
+//! The history never breaks a check. Every problem with the store (a file that is not a
+//! database, a damaged one, one from a newer headroom, a folder that cannot be created) is one
+//! `warning:` line naming the file and what to do, and the check's output and exit code are
+//! then exactly those of `--no-history`: the rows are worked on as a copy, which is used only
+//! when the store read cleanly. A store that reads but cannot be written still gives its
+//! forecast, with a warning that this run was not recorded. Nothing here ever changes a file it
+//! found damaged.
+
+pub mod forecast;
+pub mod store;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+pub use store::{Key, NewSample, Problem, Sample, Store};
+
+use crate::config::{Config, HistorySettings};
+use crate::printer::Printer;
+use crate::quota::{Amount, LimitChange, QuotaRow, Status};
+use store::Failure;
+
+/// The store's key of a row.
+pub fn key_of(row: &QuotaRow) -> Key {
+    Key {
+        profile: row.profile.clone(),
+        region: row.region.clone(),
+        service: row.service.clone(),
+        resource: row.resource.clone(),
+    }
+}
+
+/// What to do about a store that cannot be used, said once.
+const FIX: &str = "move it away (headroom then starts a new history there), point \
+                   `history.path` or --history elsewhere, or turn the history off with \
+                   --no-history";
+
+/// The one `warning:` line for a store that cannot be used at all this run.
+pub fn problem_line(path: &Path, problem: &Problem) -> String {
+    let path = path.display();
+    match problem {
+        Problem::Folder(folder, error) => format!(
+            "warning: history: cannot create the folder {} ({error}), so this run was not \
+             recorded; create it, point `history.path` or --history elsewhere, or turn the \
+             history off with --no-history",
+            folder.display()
+        ),
+        Problem::Unopenable(message) => format!(
+            "warning: history {path}: {message}; this run was not recorded; point \
+             `history.path` or --history elsewhere, or turn the history off with --no-history"
+        ),
+        Problem::NotADatabase => format!(
+            "warning: history {path} is not a SQLite database, so it was left as it is and \
+             this run was not recorded; {FIX}"
+        ),
+        Problem::Corrupt(detail) => format!(
+            "warning: history {path} is damaged ({detail}), so it was left as it is and this \
+             run was not recorded; {FIX}"
+        ),
+        Problem::Newer(version) => format!(
+            "warning: history {path} has schema version {version}, newer than this headroom \
+             knows ({}), so it was left as it is and this run was not recorded; upgrade \
+             headroom, or point `history.path` or --history elsewhere",
+            store::SCHEMA_VERSION
+        ),
+        Problem::Foreign(detail) => format!(
+            "warning: history {path} is a SQLite database but not a headroom history ({detail}), \
+             so it was left as it is and this run was not recorded; point `history.path` or \
+             --history elsewhere"
+        ),
+    }
+}
+
+fn not_recorded_line(path: &Path, reason: &str) -> String {
+    format!(
+        "warning: history {} cannot be written ({reason}), so this run was not recorded (the \
+         forecast still reads it); make it and its folder writable, point `history.path` or \
+         --history elsewhere, or turn the history off with --no-history",
+        path.display()
+    )
+}
+
+/// The store's path for this run, or `None` (with a warning when it is on but has no place).
+fn store_path(settings: &HistorySettings, printer: &Printer) -> Option<PathBuf> {
+    if !settings.enabled {
+        return None;
+    }
+    let path = settings.store_path();
+    if path.is_none() {
+        printer.problem(
+            "warning: history: no folder to keep it in (no home directory); set `history.path` \
+             or --history PATH, or turn it off with --no-history",
+        );
+    }
+    path
+}
+
+/// Adds what the history knows to a run's rows (trend, limit change, whether it changed, the
+/// status its forecast gives with time thresholds), then records every row. `rows` are every
+/// row the queries returned, before any filter; `now` is the run's time.
+pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Printer) {
+    let Some(path) = store_path(&config.history, printer) else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    let mut store = match Store::open(&path) {
+        Ok(store) => store,
+        Err(problem) => {
+            printer.problem(&problem_line(&path, &problem));
+            return;
+        }
+    };
+    let window = i64::try_from(config.defaults.forecast_window.as_secs()).unwrap_or(i64::MAX);
+    let opened = started.elapsed();
+    let updated = match with_history(&store, rows, now, window) {
+        Ok(updated) => updated,
+        Err(failure) => {
+            printer.problem(&failure_line(&path, &failure));
+            return;
+        }
+    };
+    let read = started.elapsed();
+    let written = if store.writable() {
+        let samples: Vec<(Key, &QuotaRow)> = updated.iter().map(|r| (key_of(r), r)).collect();
+        let samples: Vec<NewSample<'_>> = samples
+            .iter()
+            .map(|(key, row)| NewSample {
+                key,
+                provider: row.provider.as_str(),
+                used: row.used.value(),
+                limit: row.limit.map(Amount::value),
+                status: row.status.as_str(),
+            })
+            .collect();
+        store.record(now, &samples, config.history.keep)
+    } else {
+        Err(Failure::NotWritten("it is read-only".into()))
+    };
+    crate::log::log(1, || {
+        format!(
+            "history {}: opened in {} ms, read in {} ms, written in {} ms",
+            path.display(),
+            opened.as_millis(),
+            (read - opened).as_millis(),
+            (started.elapsed() - read).as_millis()
+        )
+    });
+    match written {
+        Ok(()) => *rows = updated,
+        Err(Failure::NotWritten(reason)) => {
+            printer.problem(&not_recorded_line(&path, &reason));
+            *rows = updated;
+        }
+        Err(damaged) => printer.problem(&failure_line(&path, &damaged)),
+    }
+}
+
+fn failure_line(path: &Path, failure: &Failure) -> String {
+    match failure {
+        Failure::Damaged(problem) => problem_line(path, problem),
+        Failure::NotWritten(reason) => format!(
+            "warning: history {} could not be read ({reason}), so this run was not recorded; \
+             point `history.path` or --history elsewhere, or turn the history off with \
+             --no-history",
+            path.display()
+        ),
+    }
+}
+
+/// The rows with their trends, limit changes and `changed` flags, from the store's samples
+/// and this run's own (at `now`).
+fn with_history(
+    store: &Store,
+    rows: &[QuotaRow],
+    now: i64,
+    window: i64,
+) -> Result<Vec<QuotaRow>, Failure> {
+    let keys: Vec<Key> = rows.iter().map(key_of).collect();
+    let wanted: HashSet<Key> = keys.iter().cloned().collect();
+    let from = now.saturating_sub(window);
+    let started = std::time::Instant::now();
+    let previous = store.latest(&keys, now)?;
+    let latest_ms = started.elapsed().as_millis();
+    let stats = store.range_stats(from, now + 1, now, Some(&wanted))?;
+    crate::log::log(3, || {
+        format!(
+            "history: previous samples read in {latest_ms} ms, window sums by {} ms",
+            started.elapsed().as_millis()
+        )
+    });
+    let mut updated = rows.to_vec();
+    for (row, key) in updated.iter_mut().zip(&keys) {
+        let mut moments = stats.get(key).map(|s| s.moments).unwrap_or_default();
+        moments.add(0.0, row.used.value());
+        let first_at = stats
+            .get(key)
+            .and_then(|s| s.first_at)
+            .unwrap_or(now)
+            .min(now);
+        let trend = forecast::trend(&moments, first_at, now, row.used, row.limit);
+        row.set_trend(trend);
+        let before = previous.get(key);
+        row.limit_changed = before.and_then(|before| limit_change(before, row.limit));
+        row.changed = match before {
+            None => true,
+            Some(before) => {
+                row.limit_changed.is_some() || previous_status(before, row) != Some(row.status)
+            }
+        };
+    }
+    Ok(updated)
+}
+
+/// A limit that differs from the one recorded in `before`.
+fn limit_change(before: &Sample, limit: Option<Amount>) -> Option<LimitChange> {
+    let from = before.limit.and_then(Amount::new);
+    let same = match (before.limit, limit) {
+        (Some(a), Some(b)) => a == b.value(),
+        (None, None) => true,
+        _ => false,
+    };
+    (!same).then(|| LimitChange {
+        from,
+        to: limit,
+        at: jiff::Timestamp::from_second(before.at).unwrap_or_default(),
+    })
+}
+
+/// The status recorded in a sample, or (where it was not recorded) the one today's percent and
+/// absolute thresholds give its numbers.
+fn previous_status(before: &Sample, row: &QuotaRow) -> Option<Status> {
+    match before.status.as_deref() {
+        Some("ok") => Some(Status::Ok),
+        Some("warning") => Some(Status::Warning),
+        Some("critical") => Some(Status::Critical),
+        _ => {
+            let used = Amount::new(before.used)?;
+            let limit = match before.limit {
+                Some(limit) => Some(Amount::new(limit)?),
+                None => None,
+            };
+            Some(row.thresholds().status(used, limit))
+        }
+    }
+}
