@@ -116,21 +116,17 @@ pub(super) fn resolve(
         })
     };
     let Some(source) = keys.source_profile else {
-        for (key, present) in [
+        if let Some(key) = first_present(&[
             ("role_arn", keys.role_arn.is_some()),
             ("agency", keys.agency.is_some()),
             ("role_session_name", keys.role_session_name.is_some()),
             ("external_id", keys.external_id.is_some()),
             ("duration", keys.duration.is_some()),
-        ] {
-            if present {
-                return Err(place.error(
-                    key,
-                    format!(
-                        "`{key}` needs `source_profile`: the profile whose credentials assume it"
-                    ),
-                ));
-            }
+        ]) {
+            return Err(place.error(
+                key,
+                format!("`{key}` needs `source_profile`: the profile whose credentials assume it"),
+            ));
         }
         return Ok(None);
     };
@@ -185,18 +181,15 @@ pub(super) fn resolve(
             }
         }
         Provider::Huaweicloud | Provider::Otc => {
-            for key in ["role_arn", "role_session_name", "external_id"] {
-                let present = match key {
-                    "role_arn" => keys.role_arn.is_some(),
-                    "role_session_name" => keys.role_session_name.is_some(),
-                    _ => keys.external_id.is_some(),
-                };
-                if present {
-                    return Err(place.error(
-                        key,
-                        format!("{provider} profiles assume an agency: use `agency`, not `{key}`"),
-                    ));
-                }
+            if let Some(key) = first_present(&[
+                ("role_arn", keys.role_arn.is_some()),
+                ("role_session_name", keys.role_session_name.is_some()),
+                ("external_id", keys.external_id.is_some()),
+            ]) {
+                return Err(place.error(
+                    key,
+                    format!("{provider} profiles assume an agency: use `agency`, not `{key}`"),
+                ));
             }
             let Some(agency) = keys.agency else {
                 return Err(place.error(
@@ -237,6 +230,13 @@ pub(super) fn resolve(
         target,
         duration,
     }))
+}
+
+/// The first of `keys` that is present in the file.
+pub(super) fn first_present<'k>(keys: &[(&'k str, bool)]) -> Option<&'k str> {
+    keys.iter()
+        .find(|(_, present)| *present)
+        .map(|(key, _)| *key)
 }
 
 /// `acs:ram::<account id>:role/<role name>`.

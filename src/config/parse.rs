@@ -687,22 +687,20 @@ pub(super) fn resolve_profile(
     )?;
     if profile.assume.is_some() {
         // Keys next to a source would leave it unclear which credentials are used.
-        for (key, present) in [
+        if let Some(key) = super::assume::first_present(&[
             ("access_key_id", raw.access_key_id.is_some()),
             ("access_key_secret", raw.access_key_secret.is_some()),
             ("access_key", raw.access_key.is_some()),
             ("secret_key", raw.secret_key.is_some()),
             ("security_token", raw.security_token.is_some()),
-        ] {
-            if present {
-                return Err(place.error(
-                    key,
-                    format!(
-                        "a profile with `source_profile` gets its credentials from that profile; \
-                         remove `{key}`"
-                    ),
-                ));
-            }
+        ]) {
+            return Err(place.error(
+                key,
+                format!(
+                    "a profile with `source_profile` gets its credentials from that profile; \
+                     remove `{key}`"
+                ),
+            ));
         }
     }
     if let Some(ids) = &raw.project_ids {

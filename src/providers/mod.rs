@@ -225,16 +225,7 @@ impl Engine {
             let engine = Arc::clone(self);
             tasks.spawn(async move { (index, engine.query(target).await) });
         }
-        let mut answers: Vec<(usize, Answer)> = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            done.fetch_add(1, Ordering::Relaxed);
-            // A task only ends by returning: nothing in a query panics.
-            if let Ok(pair) = joined {
-                answers.push(pair);
-            }
-        }
-        answers.sort_by_key(|(index, _)| *index);
-        answers.into_iter().map(|(_, answer)| answer).collect()
+        collect_in_order(tasks, done).await
     }
 
     /// [`Engine::query_all`] with a deadline: a query still running then is abandoned and
@@ -266,15 +257,7 @@ impl Engine {
                 )
             });
         }
-        let mut answers: Vec<(usize, Answer)> = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            done.fetch_add(1, Ordering::Relaxed);
-            if let Ok(pair) = joined {
-                answers.push(pair);
-            }
-        }
-        answers.sort_by_key(|(index, _)| *index);
-        answers.into_iter().map(|(_, answer)| answer).collect()
+        collect_in_order(tasks, done).await
     }
 
     async fn query(&self, target: Target) -> Answer {
@@ -812,6 +795,23 @@ fn past_deadline(target: Target, started: Instant) -> Answer {
         outcome: Err(Failure::new(ErrorKind::Timeout, message)),
         duration,
     }
+}
+
+/// Every task's answer, counted in `done` as it arrives, in the order the tasks were spawned.
+async fn collect_in_order(
+    mut tasks: tokio::task::JoinSet<(usize, Answer)>,
+    done: &AtomicUsize,
+) -> Vec<Answer> {
+    let mut answers: Vec<(usize, Answer)> = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        done.fetch_add(1, Ordering::Relaxed);
+        // A task only ends by returning: nothing in a query panics.
+        if let Ok(pair) = joined {
+            answers.push(pair);
+        }
+    }
+    answers.sort_by_key(|(index, _)| *index);
+    answers.into_iter().map(|(_, answer)| answer).collect()
 }
 
 /// Alibaba allows 100 `AssumeRole` calls a second per account; headroom keeps to half.
