@@ -280,6 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('create-ccn', 'create-ccn', [CompletionResultType]::ParameterValue, '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'The simulated cloud''s profiles')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The least-privilege policy for the simulated cloud''s profiles')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, '`headroom serve` on the simulated cloud, e.g. `headroom demo serve` then open http://127.0.0.1:9878/ in a browser')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The usage history of the simulated profiles (30 days of simulated samples)')
             break
         }
@@ -370,6 +371,21 @@ Register-ArgumentCompleter -Native -CommandName 'headroom' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The usage history file [default: the config''s `history.path`, else ~/.local/state/headroom/history.sqlite]')
             [CompletionResult]::new('--with-create', '--with-create', [CompletionResultType]::ParameterName, 'Add what `create-ccn` needs (create and list Cloud Connect Networks)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')
+            [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Neither read nor write the usage history this run')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'headroom;demo;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port')
+            [CompletionResult]::new('--web-config', '--web-config', [CompletionResultType]::ParameterName, 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured by `auto`)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The usage history file [default: the config''s `history.path`, else ~/.local/state/headroom/history.sqlite]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code tells the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted')

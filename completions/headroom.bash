@@ -64,6 +64,9 @@ _headroom() {
             headroom__subcmd__demo,profiles)
                 cmd="headroom__subcmd__demo__subcmd__profiles"
                 ;;
+            headroom__subcmd__demo,serve)
+                cmd="headroom__subcmd__demo__subcmd__serve"
+                ;;
             *)
                 ;;
         esac
@@ -465,7 +468,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__demo)
-            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --config --color --quiet --verbose --history --no-history --help check create-ccn profiles policy history"
+            opts="-p -s -r -o -q -v -h --profile --provider --service --resource --region --output --output-file --warn --crit --problems --sort --demand --need --warn-days --crit-days --changes --timeout --retries --concurrency --config --color --quiet --verbose --history --no-history --help check create-ccn profiles policy serve history"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +888,40 @@ _headroom() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__demo__subcmd__serve)
+            opts="-q -v -h --listen --web-config --config --color --quiet --verbose --history --no-history --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -267,6 +267,7 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand create-ccn '`create-ccn` against the simulated cloud, e.g. `headroom demo create-ccn -p ali-demo --name test`'
             cand profiles 'The simulated cloud''s profiles'
             cand policy 'The least-privilege policy for the simulated cloud''s profiles'
+            cand serve '`headroom serve` on the simulated cloud, e.g. `headroom demo serve` then open http://127.0.0.1:9878/ in a browser'
             cand history 'The usage history of the simulated profiles (30 days of simulated samples)'
         }
         &'headroom;demo;check'= {
@@ -353,6 +354,20 @@ set edit:completion:arg-completer[headroom] = {|@words|
             cand --color 'When to colour the output (NO_COLOR is honoured by `auto`)'
             cand --history 'The usage history file [default: the config''s `history.path`, else ~/.local/state/headroom/history.sqlite]'
             cand --with-create 'Add what `create-ccn` needs (create and list Cloud Connect Networks)'
+            cand -q 'Print nothing on stdout; only the exit code tells the result'
+            cand --quiet 'Print nothing on stdout; only the exit code tells the result'
+            cand -v 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+            cand --verbose 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'
+            cand --no-history 'Neither read nor write the usage history this run'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'headroom;demo;serve'= {
+            cand --listen 'Address and port to listen on (loopback by default: quota data names accounts); `127.0.0.1:0` picks a free port'
+            cand --web-config 'Web configuration in the Prometheus exporter-toolkit format: TLS (`tls_server_config`) and basic auth (`basic_auth_users`)'
+            cand --config 'Config file [default: $HEADROOM_CONFIG, else ~/.config/headroom/config.yaml]'
+            cand --color 'When to colour the output (NO_COLOR is honoured by `auto`)'
+            cand --history 'The usage history file [default: the config''s `history.path`, else ~/.local/state/headroom/history.sqlite]'
             cand -q 'Print nothing on stdout; only the exit code tells the result'
             cand --quiet 'Print nothing on stdout; only the exit code tells the result'
             cand -v 'Log progress to stderr (-v queries, -vv HTTP attempts, -vvv headers); secrets are redacted'

@@ -140,6 +140,9 @@ pub enum DemoCommand {
     Profiles,
     /// The least-privilege policy for the simulated cloud's profiles
     Policy(PolicyArgs),
+    /// `headroom serve` on the simulated cloud, e.g. `headroom demo serve` then open
+    /// http://127.0.0.1:9878/ in a browser
+    Serve(ServeArgs),
     /// The usage history of the simulated profiles (30 days of simulated samples)
     History(HistoryArgs),
 }

@@ -111,7 +111,8 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
         }
         Some(Command::Serve(args)) => {
             let config = load_config(global, printer)?;
-            block_on(serve::run(printer, args, config_flag, config))
+            let source = serve::ConfigSource::File(config_flag.map(std::path::Path::to_path_buf));
+            block_on(serve::run(printer, args, source, config))
         }
         Some(Command::Check(args)) => {
             let config = load_config(global, printer)?;

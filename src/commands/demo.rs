@@ -35,7 +35,9 @@ pub async fn run(printer: &Printer, args: &DemoArgs, global: &GlobalArgs) -> Com
     let mut config = crate::config::parse(&text, Some(Path::new("(demo config)")), &ProcessEnv)?;
     let uses_history = matches!(
         args.command,
-        None | Some(DemoCommand::Check(_)) | Some(DemoCommand::History(_))
+        None | Some(DemoCommand::Check(_))
+            | Some(DemoCommand::History(_))
+            | Some(DemoCommand::Serve(_))
     ) && !global.no_history;
     // Removed when the demo ends (dropped at the end of this function).
     let scratch = if uses_history {
@@ -78,6 +80,10 @@ pub async fn run(printer: &Printer, args: &DemoArgs, global: &GlobalArgs) -> Com
         Some(DemoCommand::Policy(policy_args)) => policy::run(printer, policy_args, &config),
         Some(DemoCommand::History(history_args)) => {
             history::run(printer, history_args, &config.history)
+        }
+        Some(DemoCommand::Serve(serve_args)) => {
+            let source = crate::serve::ConfigSource::Fixed(Box::new(config.clone()));
+            crate::serve::run(printer, serve_args, source, config).await
         }
     }
 }

@@ -47,8 +47,17 @@ pub struct Server {
     metrics: Metrics,
     /// `http://ADDR` or `https://ADDR`, as announced at the start.
     base_url: String,
-    config_path: Option<PathBuf>,
+    config_source: ConfigSource,
     web_config_path: Option<PathBuf>,
+}
+
+/// Where a reload (SIGHUP) takes the config from.
+pub enum ConfigSource {
+    /// The file `check` would read (`--config`, `$HEADROOM_CONFIG`, the default path).
+    File(Option<PathBuf>),
+    /// The config given at the start, again: `headroom demo serve`, whose config points at a
+    /// simulated cloud that only this process runs. A reload then only forgets recent results.
+    Fixed(Box<Config>),
 }
 
 impl Server {
@@ -69,7 +78,10 @@ impl Server {
     }
 
     fn load_again(&self) -> Result<String, String> {
-        let config = load(self.config_path.as_deref()).map_err(|e| e.to_string())?;
+        let config = match &self.config_source {
+            ConfigSource::File(path) => load(path.as_deref()).map_err(|e| e.to_string())?,
+            ConfigSource::Fixed(config) => (**config).clone(),
+        };
         let web = match &self.web_config_path {
             Some(path) => Some(WebConfig::load(path)?),
             None => None,
@@ -109,11 +121,11 @@ fn no_profiles() -> AppError {
 }
 
 /// Starts the exporter with `config` (loaded already, its warnings printed) and serves until
-/// SIGTERM or SIGINT. `config_path` is where a reload reads it again.
+/// SIGTERM or SIGINT. `config_source` is where a reload reads it again.
 pub async fn run(
     printer: &Printer,
     args: &ServeArgs,
-    config_path: Option<&Path>,
+    config_source: ConfigSource,
     config: Config,
 ) -> CommandResult {
     if config.profiles.is_empty() {
@@ -139,7 +151,7 @@ pub async fn run(
         checks: Arc::new(Semaphore::new(probe::MAX_CHECKS)),
         metrics: Metrics::default(),
         base_url: base_url.clone(),
-        config_path: config_path.map(Path::to_path_buf),
+        config_source,
         web_config_path: args.web_config.clone(),
     });
     printer.problem(&format!("headroom serve: listening on {base_url}"));

@@ -54,6 +54,33 @@ impl Exporter {
         config: &Path,
         args: &[&str],
     ) -> Result<Exporter, (Option<ExitStatus>, String)> {
+        let mut all = vec![
+            "--config".into(),
+            config.as_os_str().to_owned(),
+            "serve".into(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+        ];
+        all.extend(args.iter().map(std::ffi::OsString::from));
+        Self::spawn(world, &all)
+    }
+
+    /// `headroom demo serve --listen 127.0.0.1:0`: the exporter on the built-in simulated cloud.
+    fn start_demo(world: &World) -> Exporter {
+        let args: Vec<std::ffi::OsString> = ["demo", "serve", "--listen", "127.0.0.1:0"]
+            .iter()
+            .map(std::ffi::OsString::from)
+            .collect();
+        Self::spawn(world, &args).unwrap_or_else(|(status, stderr)| {
+            panic!("demo serve did not start ({status:?}):\n{stderr}")
+        })
+    }
+
+    /// `headroom ARGS`, once it says where it listens.
+    fn spawn(
+        world: &World,
+        args: &[std::ffi::OsString],
+    ) -> Result<Exporter, (Option<ExitStatus>, String)> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_headroom"));
         command
             .env_clear()
@@ -63,9 +90,8 @@ impl Exporter {
             .env("ALI_SECRET", ALI_SECRET)
             .env("HW_SECRET", HW_SECRET)
             .env("OTC_SECRET", OTC_SECRET)
-            .arg("--config")
-            .arg(config)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("XDG_STATE_HOME", world.dir.path().join(".state"))
+            .env("TMPDIR", world.dir.path())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -1535,4 +1561,33 @@ fn the_example_web_config_in_the_readme_loads() {
         200
     );
     assert_eq!(client.get(&metrics, None).0, 401);
+}
+
+#[test]
+fn the_demo_serves_the_simulated_cloud_with_its_fleet() {
+    let world = World::standard();
+    let exporter = Exporter::start_demo(&world);
+    let page = exporter.get("/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("/probe?profile=hw-team-b"),
+        "{}",
+        page.body
+    );
+    let probe = exporter.get("/probe?profile=ali-shop&profile=hw-team-b");
+    assert_eq!(probe.status, 200);
+    let samples = samples(&probe.body);
+    assert_eq!(value(&samples, "headroom_probe_success", &[]), 1.0);
+    assert!(
+        probe
+            .body
+            .contains("headroom_quota_used{profile=\"hw-team-b\",provider=\"huaweicloud\",region=\"ap-southeast-1\",service=\"vpc\",resource=\"publicIp\"} 9"),
+        "{}",
+        probe.body
+    );
+    assert!(
+        exporter.stderr().contains("SIMULATED"),
+        "{}",
+        exporter.stderr()
+    );
 }
