@@ -269,34 +269,7 @@ pub fn plan(args: &CheckArgs, config: &Config, demand: Option<&Demand>) -> Resul
             "add one under `profiles:` (config.example.yaml shows each provider)",
         ));
     }
-    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    for wanted in &args.profiles {
-        if !names.iter().any(|name| wildcard_match(wanted, name)) {
-            let hint = match did_you_mean(wanted, &names) {
-                Some(name) => format!("did you mean `{name}`? (`headroom profiles` lists them)"),
-                None if wanted.contains('*') => {
-                    format!("the pattern matches none of: {}", names.join(", "))
-                }
-                None => format!("known profiles: {}", names.join(", ")),
-            };
-            return Err(AppError::usage_hint(
-                format!("unknown profile {}", config::quoted(wanted)),
-                hint,
-            ));
-        }
-    }
-    let mut providers = Vec::new();
-    for wanted in &args.providers {
-        match Provider::ALL.iter().find(|p| p.as_str() == wanted) {
-            Some(p) => providers.push(*p),
-            None => {
-                return Err(AppError::usage_hint(
-                    format!("--provider: unknown provider {}", config::quoted(wanted)),
-                    "providers are alibaba, huaweicloud and otc",
-                ));
-            }
-        }
-    }
+    let by_flags = select_profiles(config, &args.profiles, &args.providers)?;
     let known_services = sources::all_services();
     let mut notes = Vec::new();
     for wanted in &args.services {
@@ -335,11 +308,8 @@ pub fn plan(args: &CheckArgs, config: &Config, demand: Option<&Demand>) -> Resul
         notes,
         unmatched: Vec::new(),
     };
-    let selected: Vec<&Profile> = config
-        .profiles
-        .iter()
-        .filter(|p| selected_by(&args.profiles, &p.name))
-        .filter(|p| providers.is_empty() || providers.contains(&p.provider))
+    let selected: Vec<&Profile> = by_flags
+        .into_iter()
         .filter(|p| {
             demand.is_none_or(|d| {
                 d.entries.iter().any(|e| {
@@ -474,6 +444,50 @@ pub fn plan(args: &CheckArgs, config: &Config, demand: Option<&Demand>) -> Resul
         }
     }
     Ok(plan)
+}
+
+/// The profiles `-p` (names or `*` patterns) and `--provider` select, in config order; a
+/// pattern that matches no profile, or an unknown provider, is a usage error. The result may
+/// be empty (a pattern and a provider that match different profiles).
+pub fn select_profiles<'c>(
+    config: &'c Config,
+    patterns: &[String],
+    providers: &[String],
+) -> Result<Vec<&'c Profile>, AppError> {
+    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    for wanted in patterns {
+        if !names.iter().any(|name| wildcard_match(wanted, name)) {
+            let hint = match did_you_mean(wanted, &names) {
+                Some(name) => format!("did you mean `{name}`? (`headroom profiles` lists them)"),
+                None if wanted.contains('*') => {
+                    format!("the pattern matches none of: {}", names.join(", "))
+                }
+                None => format!("known profiles: {}", names.join(", ")),
+            };
+            return Err(AppError::usage_hint(
+                format!("unknown profile {}", config::quoted(wanted)),
+                hint,
+            ));
+        }
+    }
+    let mut chosen = Vec::new();
+    for wanted in providers {
+        match Provider::ALL.iter().find(|p| p.as_str() == wanted) {
+            Some(p) => chosen.push(*p),
+            None => {
+                return Err(AppError::usage_hint(
+                    format!("--provider: unknown provider {}", config::quoted(wanted)),
+                    "providers are alibaba, huaweicloud and otc",
+                ));
+            }
+        }
+    }
+    Ok(config
+        .profiles
+        .iter()
+        .filter(|p| selected_by(patterns, &p.name))
+        .filter(|p| chosen.is_empty() || chosen.contains(&p.provider))
+        .collect())
 }
 
 /// Whether a profile is selected by `-p` values (names or `*` patterns; none selects all).

@@ -3,45 +3,12 @@
 
 use crate::cli::{PolicyArgs, PolicyFormat};
 use crate::commands::{AppError, CommandResult, check};
-use crate::config::{self, Config, Profile};
+use crate::config::{Config, Profile};
 use crate::exit::ExitCode;
 use crate::printer::Printer;
-use crate::quota::Provider;
 
 pub fn run(printer: &Printer, args: &PolicyArgs, config: &Config) -> CommandResult {
-    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    for wanted in &args.profiles {
-        if !names
-            .iter()
-            .any(|name| config::wildcard_match(wanted, name))
-        {
-            return Err(AppError::usage_hint(
-                format!("unknown profile {}", config::quoted(wanted)),
-                config::did_you_mean(wanted, &names).map_or_else(
-                    || format!("known profiles: {}", names.join(", ")),
-                    |n| format!("did you mean `{n}`?"),
-                ),
-            ));
-        }
-    }
-    let mut providers = Vec::new();
-    for wanted in &args.providers {
-        match Provider::ALL.iter().find(|p| p.as_str() == wanted) {
-            Some(provider) => providers.push(*provider),
-            None => {
-                return Err(AppError::usage_hint(
-                    format!("--provider: unknown provider {}", config::quoted(wanted)),
-                    "providers are alibaba, huaweicloud and otc",
-                ));
-            }
-        }
-    }
-    let selected: Vec<&Profile> = config
-        .profiles
-        .iter()
-        .filter(|p| check::selected_by(&args.profiles, &p.name))
-        .filter(|p| providers.is_empty() || providers.contains(&p.provider))
-        .collect();
+    let selected = check::select_profiles(config, &args.profiles, &args.providers)?;
     if selected.is_empty() {
         return Err(AppError::usage(
             "no profile matches --profile/--provider; `headroom profiles` lists them",
