@@ -933,47 +933,12 @@ fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
     std::fs::write(&config, text).expect("write the config");
     let rounds = calls.div_ceil(QC_PACE) as u32;
     let limit = (Duration::from_secs(1) + latency) * (rounds - 1) + latency;
-    let mut walls = Vec::new();
-    let mut busiest = 0;
-    for _ in 0..runs {
-        // The provider's window spans runs: a run straight after the last would find its
-        // first calls counted with the previous run's last ones.
-        std::thread::sleep(Duration::from_millis(1100));
-        fake.clear_requests();
-        let started = Instant::now();
-        let output = Command::new(HEADROOM)
-            .arg("--config")
-            .arg(&config)
-            .args(["check", "-o", "json"])
-            .env_clear()
-            .env("HOME", dir.path())
-            .env("BENCH_ALI_SECRET", ALI_SECRET)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run headroom");
-        walls.push(started.elapsed());
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let requests = fake.requests();
-        assert_eq!(
-            requests.len(),
-            accounts * calls,
-            "one call per query: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(
-            requests.iter().all(|r| r.signature_valid),
-            "a bad signature"
-        );
-        for account in 0..accounts {
-            busiest = busiest.max(fake.busiest_second(Service::Quotas, &ali_key(account)));
-        }
-    }
-    walls.sort();
+    let (walls, busiest) = paced_runs(&fake, dir.path(), &config, runs, accounts * calls, |fake| {
+        (0..accounts)
+            .map(|account| fake.busiest_second(Service::Quotas, &ali_key(account)))
+            .max()
+            .unwrap_or(0)
+    });
     let median = walls[walls.len() / 2];
     say(&format!(
         "1b. Alibaba Quota Center: {accounts} accounts x {} regions x {} products = {} calls, every answer after L = {} ms",
@@ -996,6 +961,47 @@ fn quota_center_fleet(accounts: usize, latency: Duration, runs: usize) {
         },
         if busiest <= QC_PACE { "met" } else { "MISSED" },
     ));
+}
+
+/// `runs` timed checks of `config` against `fake`, each after the provider's one-second window
+/// has emptied (a run straight after the last would find its first calls counted with the
+/// previous run's last ones). Every run must exit 0 and send exactly `requests` validly signed
+/// requests. Returns the wall times, fastest first, and the largest `busiest` of any run.
+fn paced_runs(
+    fake: &FakeHandle,
+    home: &std::path::Path,
+    config: &std::path::Path,
+    runs: usize,
+    requests: usize,
+    busiest: impl Fn(&FakeHandle) -> usize,
+) -> (Vec<Duration>, usize) {
+    let mut walls = Vec::new();
+    let mut most = 0;
+    for _ in 0..runs {
+        std::thread::sleep(Duration::from_millis(1100));
+        fake.clear_requests();
+        let started = Instant::now();
+        let output = Command::new(HEADROOM)
+            .arg("--config")
+            .arg(config)
+            .args(["--no-history", "check", "-o", "json"])
+            .env_clear()
+            .env("HOME", home)
+            .env("BENCH_ALI_SECRET", ALI_SECRET)
+            .env("BENCH_HW_SECRET", HW_SECRET)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run headroom");
+        walls.push(started.elapsed());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        let seen = fake.requests();
+        assert_eq!(seen.len(), requests, "requests the fake received: {stderr}");
+        assert!(seen.iter().all(|r| r.signature_valid), "a bad signature");
+        most = most.max(busiest(fake));
+    }
+    walls.sort();
+    (walls, most)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1106,41 +1112,9 @@ fn assumed_fleet(profiles: usize, latency: Duration, runs: usize) {
     let by_pacing = (Duration::from_secs(1) + latency) * (rounds - 1) + latency * 2;
     let by_concurrency = latency * requests.div_ceil(DEFAULT_CONCURRENCY) as u32;
     let limit = by_pacing.max(by_concurrency).max(latency * 2);
-    let mut walls = Vec::new();
-    let mut busiest = 0;
-    for _ in 0..runs {
-        // The provider's window spans runs: let the last run's calls leave it.
-        std::thread::sleep(Duration::from_millis(1100));
-        fake.clear_requests();
-        let started = Instant::now();
-        let output = Command::new(HEADROOM)
-            .arg("--config")
-            .arg(&config)
-            .args(["check", "-o", "json"])
-            .env_clear()
-            .env("HOME", dir.path())
-            .env("BENCH_ALI_SECRET", ALI_SECRET)
-            .env("BENCH_HW_SECRET", HW_SECRET)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run headroom");
-        walls.push(started.elapsed());
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let seen = fake.requests();
-        assert_eq!(
-            seen.len(),
-            requests,
-            "one assume call and one query a profile"
-        );
-        assert!(seen.iter().all(|r| r.signature_valid), "a bad signature");
-        busiest = busiest.max(fake.busiest_assume_second(BASE_ALI));
-    }
-    walls.sort();
+    let (walls, busiest) = paced_runs(&fake, dir.path(), &config, runs, requests, |fake| {
+        fake.busiest_assume_second(BASE_ALI)
+    });
     let median = walls[walls.len() / 2];
     say(&format!(
         "1c. Fleet: {profiles} assumed profiles ({alibaba} RAM roles, {huawei} agencies) from one base key per cloud, every answer after L = {} ms",
