@@ -9,6 +9,7 @@ use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::commands::{AppError, CommandResult};
 use crate::config::{self, HistorySettings, wildcard_match};
 use crate::exit::ExitCode;
+use crate::history::store::Detail;
 use crate::history::{Key, Problem, Sample, Store, forecast, problem_line};
 use crate::output::history::{self as render, KeyHistory};
 use crate::printer::Printer;
@@ -118,7 +119,7 @@ fn read(
         })
         .collect();
     let wanted: HashSet<Key> = keys.keys().cloned().collect();
-    let stats = store.range_stats(from, now + 1, now, Some(&wanted))?;
+    let stats = store.range_stats(from, now + 1, now, Some(&wanted), Detail::Extremes)?;
     let present: Vec<Key> = keys
         .keys()
         .filter(|k| stats.contains_key(*k))

@@ -26,6 +26,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(4);
 pub const THIN_AFTER_SECONDS: i64 = 35 * DAY;
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
+/// How many of the latest sampling times [`Store::latest`] reads whole before it looks up the
+/// keys still missing one by one: enough for a few profiles checked by separate cron jobs.
+const RECENT_RUNS: usize = 8;
 
 const SAMPLES_TABLE: &str = "CREATE TABLE IF NOT EXISTS samples (
   at          INTEGER NOT NULL,  -- unix seconds, UTC: the run's generated_at
@@ -153,13 +156,47 @@ CREATE TRIGGER IF NOT EXISTS headroom_sample_changed AFTER UPDATE ON samples BEG
 {add_days}
 {add_hours}
 END;",
-        days = bucket_table("headroom_days"),
-        hours = bucket_table("headroom_hours"),
-        add_days = add("headroom_days", DAY),
-        add_hours = add("headroom_hours", HOUR),
-        remove_days = remove("headroom_days", DAY),
-        remove_hours = remove("headroom_hours", HOUR),
+        days = bucket_table(DAYS.table),
+        hours = bucket_table(HOURS.table),
+        add_days = add(DAYS.table, DAYS.size),
+        add_hours = add(HOURS.table, HOURS.size),
+        remove_days = remove(DAYS.table, DAYS.size),
+        remove_hours = remove(HOURS.table, HOURS.size),
     )
+}
+
+/// How much [`Store::range_stats`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// What a trend needs: the sums and the first sample's time.
+    Trend,
+    /// Also the lowest and highest values, for `headroom history`.
+    Extremes,
+}
+
+/// One level of buckets: its table and the seconds of one bucket.
+struct Level {
+    table: &'static str,
+    size: i64,
+}
+
+const DAYS: Level = Level {
+    table: "headroom_days",
+    size: DAY,
+};
+const HOURS: Level = Level {
+    table: "headroom_hours",
+    size: HOUR,
+};
+
+/// What one reading of buckets is for.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    /// x is counted from here.
+    origin: i64,
+    /// The keys wanted, by headroom's id.
+    ids: &'a HashMap<i64, &'a Key>,
+    detail: Detail,
 }
 
 /// One quota's identity in the store.
@@ -563,17 +600,31 @@ impl Store {
 
     /// The latest sample of each key taken at or before `until` (future ones, from a clock
     /// that was ahead, do not count).
+    ///
+    /// The last few runs' samples are read first, through the time index: they lie together
+    /// in the file, where one lookup per key in the key index would read a page per key. Keys
+    /// those runs did not answer are then looked up one by one.
     pub fn latest(&self, keys: &[Key], until: i64) -> rusqlite::Result<HashMap<Key, Sample>> {
         let mut out = HashMap::new();
         if !self.has_samples()? {
             return Ok(out);
+        }
+        let mut missing: HashMap<String, &Key> = keys
+            .iter()
+            .map(|key| {
+                let names = [&key.profile, &key.region, &key.service, &key.resource];
+                (joined(names), key)
+            })
+            .collect();
+        if self.aggregates {
+            self.latest_of_recent_runs(&mut missing, until, &mut out)?;
         }
         let mut statement = self.conn.prepare_cached(
             "SELECT at, used, quota_limit, status FROM samples
              WHERE profile = ?1 AND region = ?2 AND service = ?3 AND resource = ?4 AND at <= ?5
              ORDER BY at DESC, rowid DESC LIMIT 1",
         )?;
-        for key in keys {
+        for key in missing.into_values() {
             let sample = statement
                 .query_row(
                     params![key.profile, key.region, key.service, key.resource, until],
@@ -592,6 +643,55 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Walks back over the times of the most recent samples (at most [`RECENT_RUNS`] of them),
+    /// taking each missing key's sample at the first time that has one; a time's samples are
+    /// taken newest first, as `latest` orders them.
+    fn latest_of_recent_runs(
+        &self,
+        missing: &mut HashMap<String, &Key>,
+        until: i64,
+        out: &mut HashMap<Key, Sample>,
+    ) -> rusqlite::Result<()> {
+        let mut previous_time = self
+            .conn
+            .prepare_cached("SELECT max(at) FROM samples WHERE at <= ?1")?;
+        let mut at_time = self.conn.prepare_cached(
+            "SELECT profile, region, service, resource, used, quota_limit, status FROM samples
+             WHERE at = ?1 ORDER BY rowid DESC",
+        )?;
+        let mut names = String::new();
+        let mut before = until;
+        for _ in 0..RECENT_RUNS {
+            if missing.is_empty() {
+                break;
+            }
+            let Some(at) = previous_time.query_row([before], |r| r.get::<_, Option<i64>>(0))?
+            else {
+                break;
+            };
+            let mut rows = at_time.query([at])?;
+            while let Some(r) = rows.next()? {
+                // The names are joined into one buffer to look the key up: no allocation
+                // for each row read.
+                names.clear();
+                for i in 0..4 {
+                    push_name(&mut names, r.get_ref(i)?.as_str()?);
+                }
+                if let Some(key) = missing.remove(names.as_str()) {
+                    let sample = Sample {
+                        at,
+                        used: r.get(4)?,
+                        limit: r.get(5)?,
+                        status: r.get(6)?,
+                    };
+                    out.insert(key.clone(), sample);
+                }
+            }
+            before = at - 1;
+        }
+        Ok(())
     }
 
     /// Every key in the store, with the provider of its latest sample.
@@ -650,12 +750,15 @@ impl Store {
 
     /// What `[from, to)` holds for each of `wanted` (every key when `None`), x counted from
     /// `origin`. Whole days and hours come from the bucket tables; the edges from the samples.
+    /// With [`Detail::Trend`] the lowest and highest values are left out (a check does not
+    /// show them, and reading fewer columns of a month of buckets is faster).
     pub fn range_stats(
         &self,
         from: i64,
         to: i64,
         origin: i64,
         wanted: Option<&HashSet<Key>>,
+        detail: Detail,
     ) -> rusqlite::Result<HashMap<Key, RangeStats>> {
         let mut out: HashMap<Key, RangeStats> = HashMap::new();
         if from >= to || !self.has_samples()? {
@@ -680,13 +783,18 @@ impl Store {
             to
         };
         let (days, rest) = split(from, to, DAY);
-        if let Some((first, last)) = days {
-            self.bucket_stats("headroom_days", DAY, first, last, origin, &ids, &mut out)?;
+        let read = Reading {
+            origin,
+            ids: &ids,
+            detail,
+        };
+        if let Some(buckets) = days {
+            self.bucket_stats(&DAYS, buckets, &read, &mut out)?;
         }
         for (from, to) in rest {
             let (hours, rest) = split(from, to, HOUR);
-            if let Some((first, last)) = hours {
-                self.bucket_stats("headroom_hours", HOUR, first, last, origin, &ids, &mut out)?;
+            if let Some(buckets) = hours {
+                self.bucket_stats(&HOURS, buckets, &read, &mut out)?;
             }
             for (from, to) in rest {
                 self.raw_stats(from, to, origin, wanted, &mut out)?;
@@ -695,19 +803,26 @@ impl Store {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds the buckets `first..last` of one level to `out`.
     fn bucket_stats(
         &self,
-        table: &str,
-        size: i64,
-        first: i64,
-        last: i64,
-        origin: i64,
-        ids: &HashMap<i64, &Key>,
+        level: &Level,
+        (first, last): Span,
+        read: &Reading<'_>,
         out: &mut HashMap<Key, RangeStats>,
     ) -> rusqlite::Result<()> {
+        let Level { table, size } = *level;
+        let Reading {
+            origin,
+            ids,
+            detail,
+        } = *read;
+        let extremes = match detail {
+            Detail::Trend => "",
+            Detail::Extremes => ", min_used, max_used, max_ratio",
+        };
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT key, bucket, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, dirty, min_at
+            "SELECT key, bucket, n, sx, sxx, sy, sxy, dirty, min_at{extremes}
              FROM {table} WHERE bucket >= ?1 AND bucket < ?2"
         ))?;
         let started = std::time::Instant::now();
@@ -735,11 +850,13 @@ impl Store {
             stats
                 .moments
                 .merge_shifted(&moments, (bucket * size - origin) as f64);
-            if row.get::<_, i64>(10)? != 0 {
+            if row.get::<_, i64>(7)? != 0 {
                 dirty.push((id, bucket * size));
             } else {
-                stats.extremes(row.get(7)?, row.get(8)?, row.get(9)?);
-                stats.first(row.get(11)?);
+                stats.first(row.get(8)?);
+                if detail == Detail::Extremes {
+                    stats.extremes(row.get(9)?, row.get(10)?, row.get(11)?);
+                }
             }
         }
         drop(rows);
@@ -766,8 +883,10 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )?;
                 if let Some(stats) = by_id.get_mut(&id) {
-                    stats.extremes(lowest, highest, ratio);
                     stats.first(first);
+                    if detail == Detail::Extremes {
+                        stats.extremes(lowest, highest, ratio);
+                    }
                 }
             }
         }
@@ -879,11 +998,7 @@ impl Store {
             })?;
             return Ok(finish_slices(out));
         }
-        let table = if size == DAY {
-            "headroom_days"
-        } else {
-            "headroom_hours"
-        };
+        let table = if size == DAY { DAYS.table } else { HOURS.table };
         let ids = self.key_ids()?;
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT key, bucket, max_ratio, dirty FROM {table} WHERE bucket >= ?1 AND bucket <= ?2"
@@ -1015,6 +1130,21 @@ impl Store {
     }
 }
 
+/// A key's four names as one string, each after its length, so that no two keys give the
+/// same string whatever their names hold.
+fn joined(names: [&String; 4]) -> String {
+    let mut out = String::new();
+    for name in names {
+        push_name(&mut out, name);
+    }
+    out
+}
+
+fn push_name(out: &mut String, name: &str) {
+    use std::fmt::Write;
+    let _ = write!(out, "{}:{name}", name.len());
+}
+
 /// NaN marks a slice that had samples but no ratio (unlimited): it shows as a blank too.
 fn finish_slices(out: HashMap<Key, Vec<Option<f64>>>) -> HashMap<Key, Vec<Option<f64>>> {
     out.into_iter()
@@ -1088,7 +1218,7 @@ fn migrate(conn: &Connection, had_samples: bool) -> Result<(), Failure> {
                    GROUP BY profile, region, service, resource
                    ON CONFLICT (profile, region, service, resource) DO NOTHING;",
             )?;
-            for (table, size) in [("headroom_days", DAY), ("headroom_hours", HOUR)] {
+            for Level { table, size } in [DAYS, HOURS] {
                 conn.execute_batch(&format!(
                     "INSERT INTO {table}
                        (bucket, key, n, sx, sxx, sy, sxy, min_used, max_used, max_ratio, min_at)

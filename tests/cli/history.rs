@@ -520,6 +520,71 @@ fn a_changed_limit_is_shown_from_and_to() {
 }
 
 #[test]
+fn the_previous_sample_is_the_latest_however_many_runs_came_after_it() {
+    let world = World::standard();
+    let t = now();
+    let path = default_store(&world);
+    // securityGroupRule's last sample is older than a dozen runs that did not answer it.
+    prefill(
+        &path,
+        "securityGroupRule",
+        &[Past {
+            at: t - 20 * DAY,
+            used: 4400.0,
+            limit: Some(4000.0),
+        }],
+    );
+    for day in (1..=12).rev() {
+        prefill(
+            &path,
+            "endpoint",
+            &[Past {
+                at: t - day * DAY,
+                used: 1.0,
+                limit: Some(50.0),
+            }],
+        );
+    }
+    // Two samples of vpc in one second: the one written last is the previous one.
+    let same_second = [150.0, 120.0].map(|limit| Past {
+        at: t - DAY / 2,
+        used: 4.0,
+        limit: Some(limit),
+    });
+    prefill(&path, "vpc", &same_second);
+    // A sample from a clock that was ahead does not count.
+    prefill(
+        &path,
+        "vpcPeer",
+        &[
+            Past {
+                at: t - 3600,
+                used: 3.0,
+                limit: Some(10.0),
+            },
+            Past {
+                at: t + 3600,
+                used: 3.0,
+                limit: Some(99.0),
+            },
+        ],
+    );
+    let doc = json(&world.run(&["-o", "json"]));
+    assert_eq!(
+        row(&doc, "hw", "securityGroupRule")["limit_changed"],
+        serde_json::json!({"from": 4000, "to": 5000, "at": rfc3339(t - 20 * DAY)})
+    );
+    assert_eq!(
+        row(&doc, "hw", "vpc")["limit_changed"],
+        serde_json::json!({"from": 120, "to": 150, "at": rfc3339(t - DAY / 2)})
+    );
+    assert_eq!(
+        row(&doc, "hw", "vpcPeer")["limit_changed"],
+        serde_json::json!({"from": 10, "to": null, "at": rfc3339(t - 3600)})
+    );
+}
+
+#[test]
 fn changes_shows_only_news_and_the_whole_run_decides_the_exit_code() {
     let world = World::standard();
     // No history: every row is seen for the first time.
