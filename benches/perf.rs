@@ -1432,6 +1432,26 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
         &recorded,
         &plain,
     );
+    // What the public key index costs: the same store without it.
+    let unindexed = store("unindexed.sqlite");
+    let copy = rusqlite::Connection::open(&old_store).expect("open the year-old store");
+    copy.execute("VACUUM INTO ?1", [&unindexed])
+        .expect("copy the store");
+    drop(copy);
+    rusqlite::Connection::open(&unindexed)
+        .and_then(|c| c.execute_batch("DROP INDEX samples_by_key"))
+        .expect("drop the index");
+    let recording = check("old", Some(&unindexed));
+    run(&recording, 3);
+    let recorded = run(&recording, runs * 2 + 1);
+    report(
+        &format!("recording {RECORD_ROWS} rows, the same store without `samples_by_key`"),
+        &recorded,
+        &plain,
+    );
+
+    // After the copy: these runs are up to hours ahead of the clock, and a run now on a store
+    // that holds them reads the rest of the current day sample by sample.
     cron_steps(Path::new(config), &old_store, now, runs * 2 + 1);
 
     let big_store = store("big.sqlite");
@@ -1472,6 +1492,12 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
         "   headroom history (every quota, 30 days, sparklines): {:.0} ms",
         ms(shown.wall)
     ));
+    if std::env::var_os("HEADROOM_BENCH_KEEP").is_some() {
+        say(&format!(
+            "   the stores are kept in {} (HEADROOM_BENCH_KEEP)",
+            dir.keep().display()
+        ));
+    }
 }
 
 /// The history's whole cost for the year-old store as a cron job meets it: each run 15
