@@ -355,6 +355,35 @@ enum Header {
 /// disagrees with its header (cut short, or grown by garbage), is refused before anything could
 /// write to it.
 fn check_header(path: &Path) -> Result<Header, Problem> {
+    let (header, wrong_size) = read_header(path)?;
+    if wrong_size.is_none() {
+        return Ok(header);
+    }
+    // Another run copying its write-ahead log into the file writes the first page (and the
+    // new size in it) before the pages that make the file longer, and a run stopped halfway
+    // through leaves the rest to SQLite, which finishes it from the log. So while a log or a
+    // rollback journal lies beside the file, only SQLite can tell; and a size seen during
+    // someone's copy is read once more.
+    if has_companion(path) {
+        return Ok(header);
+    }
+    match read_header(path)? {
+        (header, None) => Ok(header),
+        (_, Some(wrong_size)) => Err(Problem::Corrupt(wrong_size)),
+    }
+}
+
+/// Whether SQLite's write-ahead log or rollback journal of `path` exists.
+fn has_companion(path: &Path) -> bool {
+    ["-wal", "-journal"].iter().any(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        Path::new(&name).exists()
+    })
+}
+
+/// The header, and what is wrong with the file's size if its header disagrees with it.
+fn read_header(path: &Path) -> Result<(Header, Option<String>), Problem> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)
         .map_err(|e| Problem::Unopenable(format!("cannot open it: {e}")))?;
@@ -363,7 +392,7 @@ fn check_header(path: &Path) -> Result<Header, Problem> {
         .map_err(|e| Problem::Unopenable(e.to_string()))?
         .len();
     if length == 0 {
-        return Ok(Header::Empty);
+        return Ok((Header::Empty, None));
     }
     let mut header = [0u8; 100];
     if length < 100 || file.read_exact(&mut header).is_err() {
@@ -388,15 +417,14 @@ fn check_header(path: &Path) -> Result<Header, Problem> {
     let valid_for = &header[92..96];
     // The header's page count is meant only when it was written with the current change
     // counter (older writers left it stale).
-    if change_counter == valid_for && pages > 0 && pages * page_size != length {
-        return Err(Problem::Corrupt(format!(
-            "the file is {length} bytes but its header says {} pages of {page_size}",
-            pages
-        )));
-    }
-    Ok(Header::Sqlite {
+    let wrong_size = (change_counter == valid_for && pages > 0 && pages * page_size != length)
+        .then(|| {
+            format!("the file is {length} bytes but its header says {pages} pages of {page_size}")
+        });
+    let header = Header::Sqlite {
         in_wal: header[18] == 2 && header[19] == 2,
-    })
+    };
+    Ok((header, wrong_size))
 }
 
 /// A path as a SQLite `file:` URI (for the `immutable` read of a store that cannot be written).

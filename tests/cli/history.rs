@@ -750,6 +750,83 @@ fn ten_days_to_full_at(path: &Path) {
     }
 }
 
+/// A store as another run leaves it when it is stopped while copying its write-ahead log into
+/// the file: the first page (with the new size) already copied, the rest still in the log.
+fn halfway_through_a_checkpoint(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .unwrap();
+    let t = now();
+    conn.execute_batch("BEGIN").unwrap();
+    for i in 0..3000 {
+        conn.execute(
+            "INSERT INTO samples VALUES (?1, 'other', 'huaweicloud', 'cn-north-4', 'vpc', ?2, 1, 10, 'ok')",
+            params![t - 3600, format!("padding-{i}")],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    drop(conn);
+    let wal = std::fs::read(format!("{}-wal", path.display())).unwrap();
+    let page_size = u32::from_be_bytes(wal[8..12].try_into().unwrap()) as usize;
+    let first_page = wal[32..]
+        .chunks(24 + page_size)
+        .filter(|frame| frame.len() == 24 + page_size && frame[..4] == 1u32.to_be_bytes())
+        .last()
+        .expect("the log holds the first page")[24..]
+        .to_vec();
+    let mut file = std::fs::read(path).unwrap();
+    file[..page_size].copy_from_slice(&first_page);
+    std::fs::write(path, &file).unwrap();
+    let pages = u32::from_be_bytes(file[28..32].try_into().unwrap()) as usize;
+    assert!(
+        pages * page_size > file.len(),
+        "the header says more than the file holds"
+    );
+}
+
+#[test]
+fn a_store_halfway_through_another_runs_checkpoint_is_not_damaged() {
+    let world = World::standard();
+    let path = world.dir.path().join("history.sqlite");
+    world.run(&["--history", path.to_str().unwrap()]);
+    ten_days_to_full_at(&path);
+    halfway_through_a_checkpoint(&path);
+    let output = world.run(&["-o", "json", "--history", path.to_str().unwrap()]);
+    assert_eq!(stderr(&output), "", "not damaged");
+    let doc = json(&output);
+    let trend = &row(&doc, "hw", "securityGroupRule")["trend"];
+    assert_eq!(trend["per_day"], 50, "{trend}");
+    // SQLite finished the copy: the file is whole again, and holds every sample.
+    let count: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM samples WHERE resource LIKE 'padding-%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(count, 3000);
+    let again = world.run(&["-o", "json", "--history", path.to_str().unwrap()]);
+    assert_eq!(stderr(&again), "");
+
+    // The same file without its log is damaged: nothing can finish the copy.
+    let lost = world.dir.path().join("lost.sqlite");
+    world.run(&["--history", lost.to_str().unwrap()]);
+    halfway_through_a_checkpoint(&lost);
+    std::fs::remove_file(format!("{}-wal", lost.display())).unwrap();
+    let _ = std::fs::remove_file(format!("{}-shm", lost.display()));
+    let bytes = std::fs::read(&lost).unwrap();
+    let output = world.run(&["-o", "json", "--history", lost.to_str().unwrap()]);
+    assert_like_no_history(&world, &output, &lost);
+    assert!(stderr(&output).contains("damaged"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&lost).unwrap(), bytes);
+}
+
 #[test]
 fn a_store_from_a_newer_headroom_is_left_as_it_is() {
     let world = World::standard();
