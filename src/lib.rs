@@ -102,7 +102,7 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
                 Err(error) if error.path.is_none() => config::HistorySettings::default(),
                 Err(error) => return Err(error.into()),
             };
-            apply_history_flags(&mut settings, global);
+            history_flags(global).apply(&mut settings);
             commands::history::run(printer, args, &settings)
         }
         Some(Command::CreateCcn(args)) => {
@@ -111,7 +111,10 @@ fn dispatch(cli: &Cli, printer: &Printer) -> CommandResult {
         }
         Some(Command::Serve(args)) => {
             let config = load_config(global, printer)?;
-            let source = serve::ConfigSource::File(config_flag.map(std::path::Path::to_path_buf));
+            let source = serve::ConfigSource::File(
+                config_flag.map(std::path::Path::to_path_buf),
+                history_flags(global),
+            );
             block_on(serve::run(printer, args, source, config))
         }
         Some(Command::Check(args)) => {
@@ -154,17 +157,14 @@ fn load_config(global: &cli::GlobalArgs, printer: &Printer) -> Result<config::Co
     for warning in &config.warnings {
         printer.problem(&format!("warning: {warning}"));
     }
-    apply_history_flags(&mut config.history, global);
+    history_flags(global).apply(&mut config.history);
     Ok(config)
 }
 
-/// `--history PATH` and `--no-history` beat the config's `history:` section.
-pub fn apply_history_flags(history: &mut config::HistorySettings, global: &cli::GlobalArgs) {
-    if global.no_history {
-        history.enabled = false;
-    } else if let Some(path) = &global.history {
-        history.enabled = true;
-        history.path = Some(path.clone());
+fn history_flags(global: &cli::GlobalArgs) -> config::HistoryFlags {
+    config::HistoryFlags {
+        off: global.no_history,
+        path: global.history.clone(),
     }
 }
 

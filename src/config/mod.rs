@@ -167,6 +167,25 @@ pub struct HistorySettings {
     pub keep: Duration,
 }
 
+/// What `--history PATH` and `--no-history` said: they beat the config's `history:` section,
+/// at the start and at every reload of `headroom serve`.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryFlags {
+    pub off: bool,
+    pub path: Option<PathBuf>,
+}
+
+impl HistoryFlags {
+    pub fn apply(&self, history: &mut HistorySettings) {
+        if self.off {
+            history.enabled = false;
+        } else if let Some(path) = &self.path {
+            history.enabled = true;
+            history.path = Some(path.clone());
+        }
+    }
+}
+
 impl Default for HistorySettings {
     fn default() -> Self {
         HistorySettings {

@@ -26,7 +26,7 @@ use tokio::sync::Semaphore;
 
 use crate::cli::ServeArgs;
 use crate::commands::{AppError, CommandResult};
-use crate::config::{self, Config, ProcessEnv};
+use crate::config::{self, Config, HistoryFlags, ProcessEnv};
 use crate::exit::ExitCode;
 use crate::printer::Printer;
 use metrics::Metrics;
@@ -53,8 +53,9 @@ pub struct Server {
 
 /// Where a reload (SIGHUP) takes the config from.
 pub enum ConfigSource {
-    /// The file `check` would read (`--config`, `$HEADROOM_CONFIG`, the default path).
-    File(Option<PathBuf>),
+    /// The file `check` would read (`--config`, `$HEADROOM_CONFIG`, the default path), with
+    /// `--history PATH` or `--no-history` applied to it again at every reload.
+    File(Option<PathBuf>, HistoryFlags),
     /// The config given at the start, again: `headroom demo serve`, whose config points at a
     /// simulated cloud that only this process runs. A reload then only forgets recent results.
     Fixed(Box<Config>),
@@ -79,7 +80,11 @@ impl Server {
 
     fn load_again(&self) -> Result<String, String> {
         let config = match &self.config_source {
-            ConfigSource::File(path) => load(path.as_deref()).map_err(|e| e.to_string())?,
+            ConfigSource::File(path, flags) => {
+                let mut config = load(path.as_deref()).map_err(|e| e.to_string())?;
+                flags.apply(&mut config.history);
+                config
+            }
             ConfigSource::Fixed(config) => (**config).clone(),
         };
         let web = match &self.web_config_path {

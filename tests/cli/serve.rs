@@ -884,6 +884,50 @@ fn request_heads_and_query_strings_are_bounded() {
 // ---------------------------------------------------------------------------------------------
 // Signals
 
+/// How many samples the store at `path` holds (0 when there is no file).
+fn stored_samples(path: &Path) -> i64 {
+    if !path.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM samples", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn probes_record_the_history_and_a_reload_keeps_history_flags() {
+    use nix::sys::signal::Signal;
+    let world = World::standard();
+    let config = world.standard_config("");
+    let default_store = world.dir.path().join(".state/headroom/history.sqlite");
+    let own = world.dir.path().join("probes.sqlite");
+    let exporter = Exporter::start(&world, &config, &["-v", "--history", own.to_str().unwrap()]);
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    let first = stored_samples(&own);
+    assert!(first > 0, "the probe's rows are recorded");
+    exporter.signal(Signal::SIGHUP);
+    exporter.wait_for_line("serve: reloaded: ");
+    // The reload forgot the recent result: this probe asks the cloud and records again.
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    assert_eq!(stored_samples(&own), 2 * first, "still --history PATH");
+    assert!(!default_store.exists(), "never the default store");
+    drop(exporter);
+
+    let exporter = Exporter::start(&world, &config, &["-v", "--no-history"]);
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    exporter.signal(Signal::SIGHUP);
+    exporter.wait_for_line("serve: reloaded: ");
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    assert!(!default_store.exists(), "still --no-history");
+
+    // Without either flag, probes record into the default store.
+    let exporter = Exporter::start(&world, &config, &[]);
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    assert_eq!(stored_samples(&default_store), first);
+}
+
 #[cfg(unix)]
 #[test]
 fn sighup_reloads_and_forgets_recent_results() {
