@@ -1237,11 +1237,15 @@ fn migrate(conn: &Connection, had_samples: bool) -> Result<(), Failure> {
     let result = (|| -> rusqlite::Result<()> {
         conn.execute_batch(SAMPLES_TABLE)?;
         conn.execute_batch(&own_schema())?;
+        // Whatever headroom's tables held describes samples that may be gone (a `samples`
+        // table dropped and made again takes its triggers with it): they are built anew.
+        conn.execute_batch(
+            "DELETE FROM headroom_days; DELETE FROM headroom_hours; DELETE FROM headroom_meta;
+             DELETE FROM headroom_keys;",
+        )?;
         if had_samples {
             conn.execute_batch(
-                "DELETE FROM headroom_days; DELETE FROM headroom_hours;
-                 DELETE FROM headroom_meta;
-                 INSERT INTO headroom_keys (profile, provider, region, service, resource)
+                "INSERT INTO headroom_keys (profile, provider, region, service, resource)
                    SELECT profile, max(provider), region, service, resource FROM samples
                    GROUP BY profile, region, service, resource
                    ON CONFLICT (profile, region, service, resource) DO NOTHING;",

@@ -828,6 +828,30 @@ fn a_store_halfway_through_another_runs_checkpoint_is_not_damaged() {
 }
 
 #[test]
+fn a_samples_table_dropped_and_made_again_starts_a_new_history() {
+    let world = World::standard();
+    let path = world.dir.path().join("history.sqlite");
+    world.run(&["--history", path.to_str().unwrap()]);
+    ten_days_to_full_at(&path);
+    world.run(&["--history", path.to_str().unwrap()]);
+    // Someone empties the history their own way: the triggers and the time index go with the
+    // table, headroom's sums stay behind.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!("DROP TABLE samples; {PUBLIC_SCHEMA}"))
+        .unwrap();
+    let output = world.run(&["-o", "json", "--history", path.to_str().unwrap()]);
+    assert_eq!(stderr(&output), "");
+    let doc = json(&output);
+    let trend = &row(&doc, "hw", "securityGroupRule")["trend"];
+    assert!(trend.is_null(), "one sample is no trend: {trend}");
+    let shown = json(&world.run(&["history", "-o", "json", "--history", path.to_str().unwrap()]));
+    for key in shown.as_array().unwrap() {
+        assert_eq!(key["samples"].as_array().unwrap().len(), 1, "{key}");
+    }
+}
+
+#[test]
 fn a_store_from_a_newer_headroom_is_left_as_it_is() {
     let world = World::standard();
     let path = world.dir.path().join("history.sqlite");
