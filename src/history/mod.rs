@@ -123,7 +123,9 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
         }
     };
     let read = started.elapsed();
-    let written = if store.writable() {
+    let written = if let Some(read_only) = store.read_only() {
+        Err(read_only.clone().into())
+    } else {
         let samples: Vec<(Key, &QuotaRow)> = updated.iter().map(|r| (key_of(r), r)).collect();
         let samples: Vec<NewSample<'_>> = samples
             .iter()
@@ -136,8 +138,6 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
             })
             .collect();
         store.record(now, &samples, config.history.keep)
-    } else {
-        Err(Failure::NotWritten("it is read-only".into()))
     };
     let recorded = started.elapsed();
     // Closing copies the run's pages from the write-ahead log into the file: part of the cost.
@@ -158,13 +158,35 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
             printer.problem(&not_recorded_line(&path, &reason));
             *rows = updated;
         }
+        Err(Failure::Busy) => {
+            printer.problem(&busy_line(
+                &path,
+                "so this run was not recorded (the forecast still reads it)",
+            ));
+            *rows = updated;
+        }
         Err(damaged) => printer.problem(&failure_line(&path, &damaged)),
     }
+}
+
+/// The warning for a store that another run kept locked.
+fn busy_line(path: &Path, consequence: &str) -> String {
+    format!(
+        "warning: history {} was kept locked by another run for more than {} seconds, {consequence}; \
+         this passes when that run ends (the first run on a large store filled elsewhere builds \
+         headroom's tables, once, and may take minutes)",
+        path.display(),
+        store::BUSY_TIMEOUT.as_secs()
+    )
 }
 
 fn failure_line(path: &Path, failure: &Failure) -> String {
     match failure {
         Failure::Damaged(problem) => problem_line(path, problem),
+        Failure::Busy => busy_line(
+            path,
+            "so it could not be read and this run was not recorded",
+        ),
         Failure::NotWritten(reason) => format!(
             "warning: history {} could not be read ({reason}), so this run was not recorded; \
              point `history.path` or --history elsewhere, or turn the history off with \

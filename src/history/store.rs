@@ -21,7 +21,7 @@ use super::forecast::Moments;
 /// as 1.
 pub const SCHEMA_VERSION: i64 = 1;
 /// A run waits this long for another run's write to finish, then gives up recording.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(4);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(4);
 /// Samples older than this are thinned to one per quota and UTC day.
 pub const THIN_AFTER_SECONDS: i64 = 35 * DAY;
 const DAY: i64 = 86_400;
@@ -299,8 +299,10 @@ pub enum Problem {
 pub enum Failure {
     /// The file turned out to be damaged: nothing of it may be used.
     Damaged(Problem),
-    /// It cannot be written (read-only, or locked longer than the busy timeout).
+    /// It cannot be written (read-only, or the disk refused).
     NotWritten(String),
+    /// Another run kept it locked for longer than [`BUSY_TIMEOUT`].
+    Busy,
 }
 
 impl From<rusqlite::Error> for Failure {
@@ -310,7 +312,26 @@ impl From<rusqlite::Error> for Failure {
             Some(ErrorCode::DatabaseCorrupt) => {
                 Failure::Damaged(Problem::Corrupt(error.to_string()))
             }
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Failure::Busy,
             _ => Failure::NotWritten(error.to_string()),
+        }
+    }
+}
+
+/// Why an open store is read only this run.
+#[derive(Clone, Debug)]
+pub enum ReadOnly {
+    /// This process may not write it (the reason, as the system gave it).
+    Denied(String),
+    /// Another run kept it locked for longer than [`BUSY_TIMEOUT`].
+    Busy,
+}
+
+impl From<ReadOnly> for Failure {
+    fn from(read_only: ReadOnly) -> Failure {
+        match read_only {
+            ReadOnly::Denied(reason) => Failure::NotWritten(reason),
+            ReadOnly::Busy => Failure::Busy,
         }
     }
 }
@@ -340,7 +361,8 @@ fn read_problem(error: rusqlite::Error) -> Problem {
 /// An open store.
 pub struct Store {
     conn: Connection,
-    writable: bool,
+    /// `None` when this run may write it.
+    read_only: Option<ReadOnly>,
     /// headroom's own tables are there and current (false: a read-only store made by hand).
     aggregates: bool,
 }
@@ -506,7 +528,7 @@ fn shape(conn: &Connection) -> Result<Shape, Problem> {
 impl Store {
     /// Opens the store for a run that records: creates the folder (0700) and the file (0600)
     /// when missing, and adds headroom's own tables to a store made by hand. A store that
-    /// cannot be written is opened read-only (`writable()` says so).
+    /// cannot be written is opened read-only (`read_only()` says why).
     pub fn open(path: &Path) -> Result<Store, Problem> {
         if !path.exists() {
             if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -521,16 +543,24 @@ impl Store {
         }
         let header = check_header(path)?;
         let may_write = std::fs::OpenOptions::new().write(true).open(path).is_ok();
-        if may_write {
-            match Store::open_writable(path, &header) {
-                Ok(store) => return Ok(store),
-                Err(Failure::Damaged(problem)) => return Err(problem),
-                Err(Failure::NotWritten(_)) => {}
-            }
+        if !may_write {
+            // A file this process may not write is read as it is, without even a `-shm` file
+            // beside it.
+            let mut store = Store::open_immutable(path)?;
+            store.read_only = Some(ReadOnly::Denied("it is read-only".into()));
+            return Ok(store);
         }
-        // A file this process may not write is read as it is, without even a `-shm` file
-        // beside it.
-        Store::open_immutable(path)
+        let because = match Store::open_writable(path, &header) {
+            Ok(store) => return Ok(store),
+            Err(Failure::Damaged(problem)) => return Err(problem),
+            Err(Failure::NotWritten(reason)) => ReadOnly::Denied(reason),
+            Err(Failure::Busy) => ReadOnly::Busy,
+        };
+        // Read with the locks (a busy store is being written by someone else right now), and
+        // as it is only where even that is refused (a folder that cannot be written).
+        let mut store = Store::open_read_only(path)?;
+        store.read_only = Some(because);
+        Ok(store)
     }
 
     fn open_writable(path: &Path, header: &Header) -> Result<Store, Failure> {
@@ -567,7 +597,7 @@ impl Store {
         }
         Ok(Store {
             conn,
-            writable: true,
+            read_only: None,
             aggregates: true,
         })
     }
@@ -585,7 +615,7 @@ impl Store {
             Ok(conn)
         });
         match normal {
-            Ok(conn) => Store::read_only(conn),
+            Ok(conn) => Store::reader(conn),
             Err(error) if is_access_error(&error) => Store::open_immutable(path),
             Err(error) => Err(read_problem(error)),
         }
@@ -599,20 +629,21 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(read_problem)?;
-        Store::read_only(conn)
+        Store::reader(conn)
     }
 
-    fn read_only(conn: Connection) -> Result<Store, Problem> {
+    fn reader(conn: Connection) -> Result<Store, Problem> {
         let shape = shape(&conn)?;
         Ok(Store {
             conn,
-            writable: false,
+            read_only: Some(ReadOnly::Denied("it was opened to read only".into())),
             aggregates: shape.has_samples && shape.own,
         })
     }
 
-    pub fn writable(&self) -> bool {
-        self.writable
+    /// Why this run may not write the store; `None` when it may.
+    pub fn read_only(&self) -> Option<&ReadOnly> {
+        self.read_only.as_ref()
     }
 
     fn has_samples(&self) -> rusqlite::Result<bool> {
@@ -1114,8 +1145,8 @@ impl Store {
         samples: &[NewSample<'_>],
         keep: Duration,
     ) -> Result<(), Failure> {
-        if !self.writable {
-            return Err(Failure::NotWritten("it is read-only".into()));
+        if let Some(read_only) = &self.read_only {
+            return Err(read_only.clone().into());
         }
         let started = std::time::Instant::now();
         let tx = self

@@ -827,6 +827,56 @@ fn a_store_halfway_through_another_runs_checkpoint_is_not_damaged() {
     assert_eq!(std::fs::read(&lost).unwrap(), bytes);
 }
 
+/// How many samples the store holds.
+fn count_samples(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM samples", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_store_another_run_keeps_locked_still_forecasts_and_says_why_nothing_was_recorded() {
+    let world = World::standard();
+    // A store headroom has written (in WAL mode, its own tables there), and one filled
+    // elsewhere that headroom has yet to switch to WAL and add its tables to.
+    let written = world.dir.path().join("written.sqlite");
+    world.run(&["--history", written.to_str().unwrap()]);
+    ten_days_to_full_at(&written);
+    ten_days_to_full(&world);
+    let filled_elsewhere = default_store(&world);
+    for path in [written, filled_elsewhere] {
+        let before = count_samples(&path);
+        let holder = Connection::open(&path).unwrap();
+        holder
+            .execute_batch(
+                "BEGIN IMMEDIATE;
+                 INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
+            )
+            .unwrap();
+        let output = world.run(&["-o", "json", "--history", path.to_str().unwrap()]);
+        holder.execute_batch("ROLLBACK").unwrap();
+        drop(holder);
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("was kept locked by another run for more than 4 seconds")
+                && err.contains("this run was not recorded")
+                && err.contains(&path.display().to_string()),
+            "{err}"
+        );
+        let doc = json(&output);
+        let trend = &row(&doc, "hw", "securityGroupRule")["trend"];
+        assert_eq!(trend["per_day"], 50, "the forecast reads it: {trend}");
+        assert_eq!(code(&output), 1);
+        assert_eq!(count_samples(&path), before, "nothing recorded");
+        // Once the other run is done, runs record again.
+        let next = world.run(&["--history", path.to_str().unwrap()]);
+        assert_eq!(stderr(&next), "");
+        assert!(count_samples(&path) > before);
+    }
+}
+
 #[test]
 fn a_samples_table_dropped_and_made_again_starts_a_new_history() {
     let world = World::standard();
