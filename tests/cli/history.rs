@@ -775,8 +775,7 @@ fn halfway_through_a_checkpoint(path: &Path) {
     let page_size = u32::from_be_bytes(wal[8..12].try_into().unwrap()) as usize;
     let first_page = wal[32..]
         .chunks(24 + page_size)
-        .filter(|frame| frame.len() == 24 + page_size && frame[..4] == 1u32.to_be_bytes())
-        .last()
+        .rfind(|frame| frame.len() == 24 + page_size && frame[..4] == 1u32.to_be_bytes())
         .expect("the log holds the first page")[24..]
         .to_vec();
     let mut file = std::fs::read(path).unwrap();
