@@ -91,7 +91,8 @@ pub async fn report_with(
         report.generated_at.as_second(),
         config,
         printer,
-    );
+    )
+    .await;
     select(&mut report.rows, args);
     if let Some(demand) = &demand {
         let applied = crate::demand::apply(demand, std::mem::take(&mut report.rows));

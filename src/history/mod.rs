@@ -101,8 +101,33 @@ fn store_path(settings: &HistorySettings, printer: &Printer) -> Option<PathBuf> 
 /// Adds what the history knows to a run's rows (trend, limit change, whether it changed, the
 /// status its forecast gives with time thresholds), then records every row. `rows` are every
 /// row the queries returned, before any filter; `now` is the run's time.
-pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Printer) {
-    let Some(path) = store_path(&config.history, printer) else {
+///
+/// SQLite's work (and its wait for another run's lock) is done on a thread of its own, so that
+/// the runtime's one thread goes on meanwhile (an exporter keeps answering its other requests).
+pub async fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Printer) {
+    let settings = config.history.clone();
+    let window = config.defaults.forecast_window;
+    let printer = *printer;
+    let mut owned = rows.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        apply_now(&mut owned, now, &settings, window, &printer);
+        owned
+    });
+    // A panic exits in the panic hook, and the runtime outlives this call: the rows come back.
+    if let Ok(updated) = work.await {
+        *rows = updated;
+    }
+}
+
+/// [`apply`], on the calling thread.
+pub fn apply_now(
+    rows: &mut Vec<QuotaRow>,
+    now: i64,
+    settings: &HistorySettings,
+    forecast_window: std::time::Duration,
+    printer: &Printer,
+) {
+    let Some(path) = store_path(settings, printer) else {
         return;
     };
     let started = std::time::Instant::now();
@@ -113,7 +138,7 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
             return;
         }
     };
-    let window = i64::try_from(config.defaults.forecast_window.as_secs()).unwrap_or(i64::MAX);
+    let window = i64::try_from(forecast_window.as_secs()).unwrap_or(i64::MAX);
     let opened = started.elapsed();
     let updated = match with_history(&store, rows, now, window) {
         Ok(updated) => updated,
@@ -137,7 +162,7 @@ pub fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Prin
                 status: row.status.as_str(),
             })
             .collect();
-        store.record(now, &samples, config.history.keep)
+        store.record(now, &samples, settings.keep)
     };
     let recorded = started.elapsed();
     // Closing copies the run's pages from the write-ahead log into the file: part of the cost.

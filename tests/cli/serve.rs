@@ -928,6 +928,41 @@ fn probes_record_the_history_and_a_reload_keeps_history_flags() {
     assert_eq!(stored_samples(&default_store), first);
 }
 
+#[test]
+fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
+    let world = World::standard();
+    let config = world.standard_config("");
+    let store = world.dir.path().join("probes.sqlite");
+    let exporter = Exporter::start(&world, &config, &["--history", store.to_str().unwrap()]);
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    // Another run writes the store and keeps it locked for a while.
+    let holder = rusqlite::Connection::open(&store).unwrap();
+    holder
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
+        )
+        .unwrap();
+    let before = world.fake.requests().len();
+    std::thread::scope(|scope| {
+        let probe = scope.spawn(|| exporter.get("/probe?profile=otc"));
+        // Once its queries are answered, the probe waits up to 4 seconds for the lock; the
+        // exporter answers other requests meanwhile.
+        while world.fake.requests().len() == before {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(exporter.get("/-/healthy").status, 200);
+        assert!(
+            !probe.is_finished(),
+            "the health check was answered while the probe waited for the history"
+        );
+        holder.execute_batch("ROLLBACK").unwrap();
+        let reply = probe.join().unwrap();
+        assert_eq!(reply.status, 200);
+    });
+}
+
 #[cfg(unix)]
 #[test]
 fn sighup_reloads_and_forgets_recent_results() {
