@@ -168,7 +168,9 @@ fn read(
 /// sample (or only unlimited ones).
 pub fn sparkline(cells: &[Option<f64>]) -> String {
     const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let mut line: String = (0..SLICES)
+    // A blank slice still takes its place, the last ones too (no sample lately); a table
+    // trims its lines' ends, JSON keeps all 20.
+    (0..SLICES)
         .map(|i| match cells.get(i).copied().flatten() {
             Some(ratio) => {
                 let level = (ratio.clamp(0.0, 1.0) * 7.0).round() as usize;
@@ -176,10 +178,7 @@ pub fn sparkline(cells: &[Option<f64>]) -> String {
             }
             None => ' ',
         })
-        .collect();
-    // A blank slice still takes its place; only the line's end is trimmed, like every table.
-    line.truncate(line.trim_end().len());
-    line
+        .collect()
 }
 
 #[cfg(test)]
@@ -195,7 +194,7 @@ mod tests {
         assert_eq!(line.chars().count(), 20);
         assert!(line.starts_with('▁') && line.ends_with('█'), "{line}");
         assert_eq!(line.chars().nth(4), Some(' '));
-        assert_eq!(sparkline(&[Some(2.0)]), "█");
-        assert_eq!(sparkline(&[]), "");
+        assert_eq!(sparkline(&[Some(2.0)]), format!("█{}", " ".repeat(19)));
+        assert_eq!(sparkline(&[]), " ".repeat(20));
     }
 }

@@ -148,7 +148,7 @@ mod tests {
             "crit",
             "trend",
         ];
-        assert_eq!(ordered.quotas[1].0, row, "the spec's example row");
+        assert_eq!(ordered.quotas[1].0, row, "the documented example row");
         let mut changed = row.to_vec();
         changed.push("limit_changed");
         assert_eq!(

@@ -520,6 +520,104 @@ fn a_changed_limit_is_shown_from_and_to() {
 }
 
 #[test]
+fn samples_from_before_a_limit_change_count_and_a_limit_may_come_from_unlimited() {
+    let world = World::standard();
+    let t = now();
+    let path = default_store(&world);
+    // 50 a day for six days; the limit was 4000, then 5000, then (the last sample) none; two
+    // samples in one second both stay and both count.
+    let limits = [4000.0, 4000.0, 4000.0, 5000.0, 5000.0];
+    let mut past: Vec<Past> = (2..=6)
+        .rev()
+        .zip(limits)
+        .map(|(d, limit)| Past {
+            at: t - d * DAY,
+            used: 4500.0 - 50.0 * d as f64,
+            limit: Some(limit),
+        })
+        .collect();
+    past.push(Past {
+        at: t - 2 * DAY,
+        used: 4400.0,
+        limit: Some(5000.0),
+    });
+    past.push(Past {
+        at: t - DAY,
+        used: 4450.0,
+        limit: None,
+    });
+    prefill(&path, "securityGroupRule", &past);
+    let output = world.run(&["-o", "json", "-r", "securityGroupRule"]);
+    let doc = json(&output);
+    let now = generated_at(&doc);
+    let row = row(&doc, "hw", "securityGroupRule");
+    assert_eq!(
+        row["limit_changed"],
+        serde_json::json!({"from": null, "to": 5000, "at": rfc3339(t - DAY)})
+    );
+    let mut points: Vec<(i64, f64)> = past.iter().map(|p| (p.at, p.used)).collect();
+    points.push((now, 4500.0));
+    let trend = &row["trend"];
+    assert_eq!(trend["samples"], points.len(), "{trend}");
+    assert_eq!(trend["per_day"], 50, "{trend}");
+    let slope = least_squares(&points);
+    assert!((slope - 50.0).abs() < 1e-6, "{slope}");
+    let same_second = all_samples(&path)
+        .iter()
+        .filter(|s| s.2 == "securityGroupRule" && s.0 == t - 2 * DAY)
+        .count();
+    assert_eq!(same_second, 2, "both stay");
+}
+
+#[test]
+fn headroom_history_reads_a_store_made_elsewhere_without_its_index_as_it_is() {
+    let world = World::standard();
+    let path = world.dir.path().join("elsewhere.sqlite");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(PUBLIC_SCHEMA.split("CREATE INDEX").next().unwrap())
+        .unwrap();
+    drop(conn);
+    ten_days_to_full_at(&path);
+    let before = std::fs::read(&path).unwrap();
+    let output = world.run(&["history", "-o", "json", "--history", path.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let doc: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let key = &doc[0];
+    assert_eq!(key["count"], 6);
+    assert_eq!(key["used"], 4450);
+    assert_eq!(key["lowest"], 4200);
+    assert_eq!(key["highest"], 4450);
+    assert_eq!(key["trend"]["per_day"], 50);
+    let spark = key["sparkline"].as_str().unwrap();
+    // Six days of samples in slices of 36 hours: five or six slices hold one.
+    let filled = spark.chars().filter(|c| *c != ' ').count();
+    assert!(
+        spark.chars().count() == 20 && (5..=6).contains(&filled) && spark.ends_with('▇'),
+        "{spark:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "read, not written");
+
+    // An empty file, and a store with the table and no sample: nothing yet, exit 0.
+    for (name, schema) in [("empty.sqlite", ""), ("no-samples.sqlite", PUBLIC_SCHEMA)] {
+        let path = world.dir.path().join(name);
+        std::fs::write(&path, "").unwrap();
+        if !schema.is_empty() {
+            Connection::open(&path)
+                .unwrap()
+                .execute_batch(schema)
+                .unwrap();
+        }
+        let output = world.run(&["history", "--history", path.to_str().unwrap()]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert!(
+            stdout(&output).contains("no samples yet"),
+            "{}",
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
 fn the_previous_sample_is_the_latest_however_many_runs_came_after_it() {
     let world = World::standard();
     let t = now();
@@ -632,6 +730,37 @@ fn changes_shows_only_news_and_the_whole_run_decides_the_exit_code() {
         1,
         "the ccn change is already recorded"
     );
+
+    // A status that moved alone (a lower warning threshold): in Nagios, the detail lines of
+    // those rows; every row is recorded whatever --changes shows.
+    let path = default_store(&world);
+    let before = count_samples(&path);
+    let nagios = world.run(&["--changes", "-o", "nagios", "--warn", "1"]);
+    let out = stdout(&nagios);
+    let details: Vec<&str> = out.lines().skip(1).collect();
+    assert!(!details.is_empty(), "{out}");
+    assert!(
+        details
+            .iter()
+            .all(|l| l.starts_with("WARNING: ") && !l.contains("securityGroupRule")),
+        "only the rows whose status moved (securityGroupRule was a warning already): {out}"
+    );
+    assert_eq!(count_samples(&path), before + 12, "every row recorded");
+    // Back to the usual thresholds: the same rows moved back, in YAML the whole document with
+    // only them in `quotas`.
+    let yaml = world.run(&["--changes", "-o", "yaml"]);
+    let doc: Value = serde_yaml::from_str(&stdout(&yaml)).unwrap();
+    let quotas = doc["quotas"].as_array().unwrap();
+    assert_eq!(quotas.len(), details.len(), "{}", stdout(&yaml));
+    assert!(
+        quotas
+            .iter()
+            .all(|q| q["status"] == "ok" && q.get("limit_changed").is_none()),
+        "{}",
+        stdout(&yaml)
+    );
+    assert_eq!(doc["summary"]["total"], 12);
+    assert_eq!(doc["status"], "warning");
 
     // A failed query is reported as always, and the table prints.
     world.fake.add_fault(headroom::fake::Fault::always(
@@ -1115,9 +1244,28 @@ fn retention_deletes_the_expired_and_thins_the_old_to_the_days_highest() {
         .map(|s| (s.0, s.3))
         .collect();
     assert_eq!(vpc, [(at(45, 2), 1.0), (at(40, 2), 2.0)], "{vpc:?}");
-    // The forecast after thinning still matches the samples that are left.
-    let output = world.run(&["-o", "json", "-r", "vpc", "-p", "hw"]);
-    assert_eq!(code(&output), 0);
+    // The forecast after thinning (over a window that reaches the thinned days) is the line
+    // through the samples that are left: headroom's per-day and per-hour sums lost exactly
+    // the samples that went.
+    let config = world.standard_config("defaults:\n  forecast_window: 60d\n");
+    let output = run_with(&world, &config, &["-o", "json", "-r", "vpc", "-p", "hw"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let doc = json(&output);
+    let now = generated_at(&doc);
+    // The store holds this run's sample too, and the earlier runs' (perhaps in this second).
+    let points: Vec<(i64, f64)> = all_samples(&path)
+        .into_iter()
+        .filter(|s| s.1 == "hw" && s.2 == "vpc" && s.0 >= now - 60 * DAY && s.0 <= now)
+        .map(|s| (s.0, s.3))
+        .collect();
+    let trend = &row(&doc, "hw", "vpc")["trend"];
+    assert_eq!(trend["samples"], points.len(), "{trend}");
+    let slope = least_squares(&points);
+    assert!(
+        (trend["per_day"].as_f64().unwrap() - slope).abs() <= 0.005 + 1e-9,
+        "{trend} vs {slope}"
+    );
+    assert_eq!(trend["since"], rfc3339(at(45, 2)));
 }
 
 #[test]
@@ -1237,6 +1385,12 @@ fn headroom_history_reads_the_store_only() {
     assert_eq!(key["trend"]["per_day"], 50);
     assert_eq!(key["samples"].as_array().unwrap().len(), 7);
     assert_eq!(key["samples"][0]["limit"], 5000);
+    let spark = key["sparkline"].as_str().unwrap();
+    assert_eq!(spark.chars().count(), 20, "{spark:?}");
+    assert!(
+        spark.ends_with('▇'),
+        "this run's sample, 4500 of 5000 (90%, the 7th of 8 levels), in the last slice: {spark:?}"
+    );
 
     let csv = stdout(&world.run(&["history", "-o", "csv", "-p", "hw"]));
     let mut lines = csv.lines();
