@@ -105,6 +105,9 @@ fn store_path(settings: &HistorySettings, printer: &Printer) -> Option<PathBuf> 
 /// SQLite's work (and its wait for another run's lock) is done on a thread of its own, so that
 /// the runtime's one thread goes on meanwhile (an exporter keeps answering its other requests).
 pub async fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Printer) {
+    if !config.history.enabled {
+        return;
+    }
     let settings = config.history.clone();
     let window = config.defaults.forecast_window;
     let printer = *printer;
