@@ -313,9 +313,40 @@ impl From<rusqlite::Error> for Failure {
                 Failure::Damaged(Problem::Corrupt(error.to_string()))
             }
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Failure::Busy,
-            _ => Failure::NotWritten(error.to_string()),
+            _ => match &error {
+                rusqlite::Error::InvalidColumnType(_, column, found)
+                    if COLUMNS.contains(&column.as_str()) =>
+                {
+                    Failure::NotWritten(wrong_type(column, *found))
+                }
+                _ => Failure::NotWritten(error.to_string()),
+            },
         }
     }
+}
+
+/// A sample written by someone else with a value of another type than the public schema's,
+/// and how to find it.
+fn wrong_type(column: &str, found: rusqlite::types::Type) -> String {
+    let expected = match column {
+        "at" => "'integer'",
+        "used" => "'integer', 'real'",
+        "quota_limit" => "'integer', 'real', 'null'",
+        "status" => "'text', 'null'",
+        _ => "'text'",
+    };
+    format!(
+        "a sample's `{column}` holds {}, which the public schema does not allow; find such \
+         samples with `SELECT rowid, * FROM samples WHERE typeof({column}) NOT IN ({expected})` \
+         and correct or delete them",
+        match found {
+            rusqlite::types::Type::Null => "NULL".to_string(),
+            rusqlite::types::Type::Integer => "an integer".to_string(),
+            rusqlite::types::Type::Real => "a real number".to_string(),
+            rusqlite::types::Type::Text => "text".to_string(),
+            rusqlite::types::Type::Blob => "a blob".to_string(),
+        }
+    )
 }
 
 /// Why an open store is read only this run.
@@ -715,7 +746,7 @@ impl Store {
     ) -> rusqlite::Result<()> {
         let mut previous_time = self
             .conn
-            .prepare_cached("SELECT max(at) FROM samples WHERE at <= ?1")?;
+            .prepare_cached("SELECT max(at) AS at FROM samples WHERE at <= ?1")?;
         let mut at_time = self.conn.prepare_cached(
             "SELECT profile, region, service, resource, used, quota_limit, status FROM samples
              WHERE at = ?1 ORDER BY rowid DESC",

@@ -1006,6 +1006,29 @@ fn a_store_another_run_keeps_locked_still_forecasts_and_says_why_nothing_was_rec
 }
 
 #[test]
+fn a_sample_of_the_wrong_type_is_named_with_the_query_that_finds_it() {
+    let world = World::standard();
+    let path = default_store(&world);
+    prefill(&path, "vpc", &[]);
+    // A script that wrote Python's time.time(): a real number of seconds.
+    Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO samples VALUES (?1, 'hw', 'huaweicloud', 'cn-north-4', 'vpc', 'vpc', 4, 150, NULL)",
+            [now() as f64 - 3600.5],
+        )
+        .unwrap();
+    let output = world.run(&["-o", "json"]);
+    assert_like_no_history(&world, &output, &path);
+    let err = stderr(&output);
+    assert!(
+        err.contains("a sample's `at` holds a real number")
+            && err.contains("SELECT rowid, * FROM samples WHERE typeof(at) NOT IN ('integer')"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_samples_table_dropped_and_made_again_starts_a_new_history() {
     let world = World::standard();
     let path = world.dir.path().join("history.sqlite");
