@@ -1369,8 +1369,10 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
         "4. The usage history: a year is {days} days of 15-minute samples, thinned after 35 days; median of {} runs",
         runs * 2 + 1
     ));
+    // The year-old store is of 1,000 quotas, fewer when the large one is smaller (the smoke).
+    let old_rows = RECORD_ROWS.min(quotas);
     let (_fake, dir, config) =
-        history_world(&[("rec", RECORD_ROWS), ("old", RECORD_ROWS), ("big", quotas)]);
+        history_world(&[("rec", RECORD_ROWS), ("old", old_rows), ("big", quotas)]);
     let config = config.to_str().expect("UTF-8 temp path");
     let now = jiff::Timestamp::now().as_second();
     let store = |name: &str| {
@@ -1418,17 +1420,17 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
 
     // The steady state of a cron job a year on: the same rows into a year of their own samples.
     let old_store = store("old.sqlite");
-    let count = history_store(Path::new(&old_store), "old", RECORD_ROWS, days, now);
+    let count = history_store(Path::new(&old_store), "old", old_rows, days, now);
     let recording = check("old", Some(&old_store));
     run(&recording, 1);
     say(&format!(
-        "   a year of {RECORD_ROWS} quotas: {count} samples, {:.0} MiB",
+        "   a year of {old_rows} quotas: {count} samples, {:.0} MiB",
         file_mib(Path::new(&old_store))
     ));
     let plain = run(&check("old", None), runs * 2 + 1);
     let recorded = run(&recording, runs * 2 + 1);
     report(
-        &format!("recording {RECORD_ROWS} rows, a year-old store"),
+        &format!("recording {old_rows} rows, a year-old store"),
         &recorded,
         &plain,
     );
@@ -1445,14 +1447,14 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
     run(&recording, 3);
     let recorded = run(&recording, runs * 2 + 1);
     report(
-        &format!("recording {RECORD_ROWS} rows, the same store without `samples_by_key`"),
+        &format!("recording {old_rows} rows, the same store without `samples_by_key`"),
         &recorded,
         &plain,
     );
 
     // After the copy: these runs are up to hours ahead of the clock, and a run now on a store
     // that holds them reads the rest of the current day sample by sample.
-    cron_steps(Path::new(config), &old_store, now, runs * 2 + 1);
+    cron_steps(Path::new(config), &old_store, old_rows, now, runs * 2 + 1);
 
     let big_store = store("big.sqlite");
     let started = Instant::now();
@@ -1504,7 +1506,7 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
 /// minutes after the last, so that each one also thins the samples that crossed the 35-day
 /// line since (the runs above, seconds apart, thin nothing). Timed in this process through
 /// `history::apply_now`, which takes the run's time.
-fn cron_steps(config: &Path, store: &str, now: i64, runs: usize) {
+fn cron_steps(config: &Path, store: &str, quotas: usize, now: i64, runs: usize) {
     let env: std::collections::BTreeMap<String, String> =
         [("BENCH_HW_SECRET".to_string(), HW_SECRET.to_string())].into();
     let text = std::fs::read_to_string(config).expect("the bench's config");
@@ -1514,7 +1516,7 @@ fn cron_steps(config: &Path, store: &str, now: i64, runs: usize) {
     let mut times: Vec<Duration> = (1..=runs as i64)
         .map(|step| {
             let at = now + step * 900;
-            let mut rows: Vec<QuotaRow> = (0..RECORD_ROWS)
+            let mut rows: Vec<QuotaRow> = (0..quotas)
                 .map(|k| {
                     QuotaRow::new(
                         "old",
