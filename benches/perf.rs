@@ -1138,7 +1138,8 @@ fn assumed_fleet(profiles: usize, latency: Duration, runs: usize) {
 // ---------------------------------------------------------------------------------------------
 // 5. The usage history
 
-/// `--history [QUOTAS] [DAYS]`.
+/// `--history [QUOTAS] [DAYS]`: QUOTAS for the large store (the year-old store of 1,000 is
+/// smaller when QUOTAS is), DAYS for both (at least 35: the full-resolution part is 35 days).
 fn history(args: &[String]) {
     // `cargo bench` adds `--bench`.
     let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
@@ -1146,7 +1147,8 @@ fn history(args: &[String]) {
         args.get(i)
             .map_or(default, |a| a.parse().expect("--history [QUOTAS] [DAYS]"))
     };
-    history_cost(arg(0, 4000), arg(1, 365) as i64, 7);
+    let days = arg(1, 365).max(35) as i64;
+    history_cost(arg(0, 4000), days, 7);
 }
 
 const HISTORY_DAY: i64 = 86_400;
@@ -1422,10 +1424,12 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
     let old_store = store("old.sqlite");
     let count = history_store(Path::new(&old_store), "old", old_rows, days, now);
     let recording = check("old", Some(&old_store));
+    let started = Instant::now();
     run(&recording, 1);
     say(&format!(
-        "   a year of {old_rows} quotas: {count} samples, {:.0} MiB",
-        file_mib(Path::new(&old_store))
+        "   a year of {old_rows} quotas: {count} samples, {:.0} MiB (the first run, which builds headroom's tables from every sample: {:.1} s)",
+        file_mib(Path::new(&old_store)),
+        started.elapsed().as_secs_f64()
     ));
     let plain = run(&check("old", None), runs * 2 + 1);
     let recorded = run(&recording, runs * 2 + 1);
@@ -1473,8 +1477,8 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
         file_mib(Path::new(&big_store)),
         file_mib(Path::new(&big_store)) * 1000.0 / quotas as f64
     ));
-    let plain = run(&check("big", None), runs);
-    let forecast = run(&checking, runs);
+    let plain = run(&check("big", None), runs * 2 + 1);
+    let forecast = run(&checking, runs * 2 + 1);
     report(&format!("check of the {quotas} quotas"), &forecast, &plain);
     say(&format!(
         "   of which the forecast (opening the store, the previous samples, the window's sums, the trends): {:.0} ms; recording the {quotas} samples: {:.0} ms",
@@ -1489,7 +1493,7 @@ fn history_cost(quotas: usize, days: i64, runs: usize) {
         "history",
     ]
     .map(String::from);
-    let shown = run(&show, runs);
+    let shown = run(&show, runs * 2 + 1);
     say(&format!(
         "   headroom history (every quota, 30 days, sparklines): {:.0} ms",
         ms(shown.wall)
@@ -1532,6 +1536,10 @@ fn cron_steps(config: &Path, store: &str, quotas: usize, now: i64, runs: usize) 
                     )
                 })
                 .collect();
+            // The last run says where its time went (`-vv`'s lines, on stderr).
+            if step == runs as i64 {
+                headroom::log::set_verbosity(2);
+            }
             let started = Instant::now();
             headroom::history::apply_now(
                 &mut rows,
@@ -1541,6 +1549,7 @@ fn cron_steps(config: &Path, store: &str, quotas: usize, now: i64, runs: usize) 
                 &printer,
             );
             let took = started.elapsed();
+            headroom::log::set_verbosity(0);
             assert!(
                 rows.iter().all(|r| r.trend.is_some()),
                 "every row has a trend"

@@ -86,13 +86,24 @@ pub async fn report_with(
         plan.unmatched,
     );
     // Every row the queries returned is recorded, whatever the filters show.
-    crate::history::apply(
+    let history = crate::history::apply(
         &mut report.rows,
         report.generated_at.as_second(),
         config,
         printer,
-    )
-    .await;
+    );
+    match deadline {
+        // An exporter's scraper does not wait for the history: past the deadline the rows go
+        // without what it adds (the recording itself finishes on its own thread).
+        Some(deadline) => {
+            if tokio::time::timeout_at(deadline, history).await.is_err() {
+                crate::log::log(1, || {
+                    "history: not ready by the probe's deadline; answered without it".into()
+                });
+            }
+        }
+        None => history.await,
+    }
     select(&mut report.rows, args);
     if let Some(demand) = &demand {
         let applied = crate::demand::apply(demand, std::mem::take(&mut report.rows));

@@ -39,9 +39,13 @@ const FIX: &str = "move it away (headroom then starts a new history there), poin
                    --no-history";
 
 /// The one `warning:` line for a store that cannot be used at all this run.
-pub fn problem_line(path: &Path, problem: &Problem) -> String {
-    let path = path.display();
+pub fn problem_line(file: &Path, problem: &Problem) -> String {
+    let path = file.display();
     match problem {
+        Problem::Busy => busy_line(
+            file,
+            "so it could not be read and this run was not recorded",
+        ),
         Problem::Folder(folder, error) => format!(
             "warning: history: cannot create the folder {} ({error}), so this run was not \
              recorded; create it, point `history.path` or --history elsewhere, or turn the \
@@ -105,7 +109,7 @@ fn store_path(settings: &HistorySettings, printer: &Printer) -> Option<PathBuf> 
 /// SQLite's work (and its wait for another run's lock) is done on a thread of its own, so that
 /// the runtime's one thread goes on meanwhile (an exporter keeps answering its other requests).
 pub async fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer: &Printer) {
-    if !config.history.enabled {
+    if !config.history.enabled || rows.is_empty() {
         return;
     }
     let settings = config.history.clone();
@@ -116,9 +120,12 @@ pub async fn apply(rows: &mut Vec<QuotaRow>, now: i64, config: &Config, printer:
         apply_now(&mut owned, now, &settings, window, &printer);
         owned
     });
-    // A panic exits in the panic hook, and the runtime outlives this call: the rows come back.
-    if let Ok(updated) = work.await {
-        *rows = updated;
+    match work.await {
+        Ok(updated) => *rows = updated,
+        // Outside the binary (no panic hook to exit), a panic stays a panic.
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Cancelled: only when the runtime shuts down, and then nobody reads the rows.
+        Err(_) => {}
     }
 }
 
@@ -182,7 +189,7 @@ pub fn apply_now(
     });
     match written {
         Ok(()) => *rows = updated,
-        Err(Failure::NotWritten(reason)) => {
+        Err(Failure::Refused(reason)) => {
             printer.problem(&not_recorded_line(&path, &reason));
             *rows = updated;
         }
@@ -201,8 +208,8 @@ pub fn apply_now(
 fn busy_line(path: &Path, consequence: &str) -> String {
     format!(
         "warning: history {} was kept locked by another run for more than {} seconds, {consequence}; \
-         this passes when that run ends (the first run on a large store filled elsewhere builds \
-         headroom's tables, once, and may take minutes)",
+         this passes when that run ends (it may be the first run on a large store filled \
+         elsewhere, which builds headroom's tables once and can take minutes)",
         path.display(),
         store::BUSY_TIMEOUT.as_secs()
     )
@@ -215,7 +222,7 @@ fn failure_line(path: &Path, failure: &Failure) -> String {
             path,
             "so it could not be read and this run was not recorded",
         ),
-        Failure::NotWritten(reason) => format!(
+        Failure::Refused(reason) => format!(
             "warning: history {} could not be read ({reason}), so this run was not recorded; \
              point `history.path` or --history elsewhere, or turn the history off with \
              --no-history",

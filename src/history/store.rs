@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::forecast::Moments;
@@ -292,6 +293,8 @@ pub enum Problem {
     Newer(i64),
     /// A SQLite database, but not a history (another program's file).
     Foreign(String),
+    /// Another run kept it locked for longer than [`BUSY_TIMEOUT`].
+    Busy,
 }
 
 /// What went wrong with an open store.
@@ -299,8 +302,9 @@ pub enum Problem {
 pub enum Failure {
     /// The file turned out to be damaged: nothing of it may be used.
     Damaged(Problem),
-    /// It cannot be written (read-only, or the disk refused).
-    NotWritten(String),
+    /// SQLite refused the read or the write (a read-only file, a full disk, a sample of another
+    /// type than the public schema's), for the reason given.
+    Refused(String),
     /// Another run kept it locked for longer than [`BUSY_TIMEOUT`].
     Busy,
 }
@@ -312,14 +316,14 @@ impl From<rusqlite::Error> for Failure {
             Some(ErrorCode::DatabaseCorrupt) => {
                 Failure::Damaged(Problem::Corrupt(error.to_string()))
             }
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Failure::Busy,
+            Some(ErrorCode::DatabaseBusy) => Failure::Busy,
             _ => match &error {
                 rusqlite::Error::InvalidColumnType(_, column, found)
                     if COLUMNS.contains(&column.as_str()) =>
                 {
-                    Failure::NotWritten(wrong_type(column, *found))
+                    Failure::Refused(wrong_type(column, *found))
                 }
-                _ => Failure::NotWritten(error.to_string()),
+                _ => Failure::Refused(error.to_string()),
             },
         }
     }
@@ -361,7 +365,7 @@ pub enum ReadOnly {
 impl From<ReadOnly> for Failure {
     fn from(read_only: ReadOnly) -> Failure {
         match read_only {
-            ReadOnly::Denied(reason) => Failure::NotWritten(reason),
+            ReadOnly::Denied(reason) => Failure::Refused(reason),
             ReadOnly::Busy => Failure::Busy,
         }
     }
@@ -385,6 +389,7 @@ fn read_problem(error: rusqlite::Error) -> Problem {
     match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => Problem::NotADatabase,
         Some(ErrorCode::DatabaseCorrupt) => Problem::Corrupt(error.to_string()),
+        Some(ErrorCode::DatabaseBusy) => Problem::Busy,
         _ => Problem::Unopenable(error.to_string()),
     }
 }
@@ -401,7 +406,12 @@ pub struct Store {
 /// How the file's first 100 bytes look.
 enum Header {
     Empty,
-    Sqlite { in_wal: bool },
+    Sqlite {
+        in_wal: bool,
+        /// Its size disagreed with the header while SQLite's log or journal lay beside it:
+        /// most likely a copy someone else has yet to finish, but only a check can tell.
+        size_unconfirmed: bool,
+    },
 }
 
 /// Reads the header without SQLite, so that a file that is not a database, or one whose size
@@ -418,7 +428,13 @@ fn check_header(path: &Path) -> Result<Header, Problem> {
     // rollback journal lies beside the file, only SQLite can tell; and a size seen during
     // someone's copy is read once more.
     if has_companion(path) {
-        return Ok(header);
+        return Ok(match header {
+            Header::Sqlite { in_wal, .. } => Header::Sqlite {
+                in_wal,
+                size_unconfirmed: true,
+            },
+            header => header,
+        });
     }
     match read_header(path)? {
         (header, None) => Ok(header),
@@ -476,6 +492,7 @@ fn read_header(path: &Path) -> Result<(Header, Option<String>), Problem> {
         });
     let header = Header::Sqlite {
         in_wal: header[18] == 2 && header[19] == 2,
+        size_unconfirmed: false,
     };
     Ok((header, wrong_size))
 }
@@ -577,21 +594,17 @@ impl Store {
         if !may_write {
             // A file this process may not write is read as it is, without even a `-shm` file
             // beside it.
-            let mut store = Store::open_immutable(path)?;
-            store.read_only = Some(ReadOnly::Denied("it is read-only".into()));
-            return Ok(store);
+            return Store::open_immutable(path, ReadOnly::Denied("it is read-only".into()));
         }
         let because = match Store::open_writable(path, &header) {
             Ok(store) => return Ok(store),
             Err(Failure::Damaged(problem)) => return Err(problem),
-            Err(Failure::NotWritten(reason)) => ReadOnly::Denied(reason),
+            Err(Failure::Refused(reason)) => ReadOnly::Denied(reason),
             Err(Failure::Busy) => ReadOnly::Busy,
         };
         // Read with the locks (a busy store is being written by someone else right now), and
         // as it is only where even that is refused (a folder that cannot be written).
-        let mut store = Store::open_read_only(path)?;
-        store.read_only = Some(because);
-        Ok(store)
+        Store::open_to_read(path, because)
     }
 
     fn open_writable(path: &Path, header: &Header) -> Result<Store, Failure> {
@@ -599,14 +612,28 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Closing copies a write-ahead log left beside the file into it: not before the file
+        // has passed its checks, so that a damaged one is left as it was.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let shape = shape(&conn).map_err(|problem| match problem {
-            Problem::Unopenable(message) => Failure::NotWritten(message),
+            Problem::Unopenable(message) => Failure::Refused(message),
+            Problem::Busy => Failure::Busy,
             problem => Failure::Damaged(problem),
         })?;
-        if matches!(header, Header::Sqlite { in_wal: false }) && shape.has_samples {
+        let check_first = match header {
             // Switching to WAL rewrites the header: a store made elsewhere is checked whole
             // first, once, so that a damaged one is left exactly as it was.
+            Header::Sqlite { in_wal: false, .. } => shape.has_samples,
+            // A file cut short beside a log left by a crash would look the same as one
+            // another run is still copying its log into: checked before anything is written.
+            Header::Sqlite {
+                size_unconfirmed: true,
+                ..
+            } => true,
+            _ => false,
+        };
+        if check_first {
             let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
             if verdict != "ok" {
                 return Err(Failure::Damaged(Problem::Corrupt(verdict)));
@@ -617,7 +644,7 @@ impl Store {
             // Readers never wait for a writer, and two writers take turns.
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Failure::NotWritten(format!(
+                return Err(Failure::Refused(format!(
                     "it could not be switched to WAL mode ({mode})"
                 )));
             }
@@ -626,6 +653,7 @@ impl Store {
         if !shape.has_samples || !shape.own {
             migrate(&conn, shape.has_samples)?;
         }
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Ok(Store {
             conn,
             read_only: None,
@@ -636,6 +664,10 @@ impl Store {
     /// Opens a store to read only: as it is when that works, else `immutable` (no lock and no
     /// `-shm` file, for a folder that cannot be written).
     pub fn open_read_only(path: &Path) -> Result<Store, Problem> {
+        Store::open_to_read(path, ReadOnly::Denied("it was opened to read only".into()))
+    }
+
+    fn open_to_read(path: &Path, because: ReadOnly) -> Result<Store, Problem> {
         let normal = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -646,13 +678,13 @@ impl Store {
             Ok(conn)
         });
         match normal {
-            Ok(conn) => Store::reader(conn),
-            Err(error) if is_access_error(&error) => Store::open_immutable(path),
+            Ok(conn) => Store::reader(conn, because),
+            Err(error) if is_access_error(&error) => Store::open_immutable(path, because),
             Err(error) => Err(read_problem(error)),
         }
     }
 
-    fn open_immutable(path: &Path) -> Result<Store, Problem> {
+    fn open_immutable(path: &Path, because: ReadOnly) -> Result<Store, Problem> {
         let conn = Connection::open_with_flags(
             uri(path),
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -660,14 +692,14 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(read_problem)?;
-        Store::reader(conn)
+        Store::reader(conn, because)
     }
 
-    fn reader(conn: Connection) -> Result<Store, Problem> {
+    fn reader(conn: Connection, because: ReadOnly) -> Result<Store, Problem> {
         let shape = shape(&conn)?;
         Ok(Store {
             conn,
-            read_only: Some(ReadOnly::Denied("it was opened to read only".into())),
+            read_only: Some(because),
             aggregates: shape.has_samples && shape.own,
         })
     }
@@ -762,12 +794,17 @@ impl Store {
                 break;
             };
             let mut rows = at_time.query([at])?;
-            while let Some(r) = rows.next()? {
+            'rows: while let Some(r) = rows.next()? {
                 // The names are joined into one buffer to look the key up: no allocation
                 // for each row read.
                 names.clear();
                 for i in 0..4 {
-                    push_name(&mut names, r.get_ref(i)?.as_str()?);
+                    // A name that is not text (a store filled elsewhere without types) is no
+                    // key asked for: as the one-by-one lookup, which compares text, skips it.
+                    let Ok(name) = r.get_ref(i)?.as_str() else {
+                        continue 'rows;
+                    };
+                    push_name(&mut names, name);
                 }
                 if let Some(key) = missing.remove(names.as_str()) {
                     let sample = Sample {

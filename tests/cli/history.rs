@@ -560,8 +560,6 @@ fn samples_from_before_a_limit_change_count_and_a_limit_may_come_from_unlimited(
     let trend = &row["trend"];
     assert_eq!(trend["samples"], points.len(), "{trend}");
     assert_eq!(trend["per_day"], 50, "{trend}");
-    let slope = least_squares(&points);
-    assert!((slope - 50.0).abs() < 1e-6, "{slope}");
     let same_second = all_samples(&path)
         .iter()
         .filter(|s| s.2 == "securityGroupRule" && s.0 == t - 2 * DAY)
@@ -953,6 +951,26 @@ fn a_store_halfway_through_another_runs_checkpoint_is_not_damaged() {
     assert_like_no_history(&world, &output, &lost);
     assert!(stderr(&output).contains("damaged"), "{}", stderr(&output));
     assert_eq!(std::fs::read(&lost).unwrap(), bytes);
+
+    // Cut short beside a log that does not hold the missing pages (left by a crash, say): the
+    // check before any write finds it damaged, and nothing is written to it.
+    let cut = world.dir.path().join("cut.sqlite");
+    for _ in 0..3 {
+        world.run(&["--history", cut.to_str().unwrap()]);
+    }
+    ten_days_to_full_at(&cut);
+    halfway_through_a_checkpoint(&cut);
+    let whole = std::fs::read(&cut).unwrap();
+    let page_size = usize::from(u16::from_be_bytes([whole[16], whole[17]]));
+    std::fs::write(&cut, &whole[..2 * page_size]).unwrap();
+    let bytes = std::fs::read(&cut).unwrap();
+    let output = world.run(&["-o", "json", "--history", cut.to_str().unwrap()]);
+    assert_like_no_history(&world, &output, &cut);
+    assert!(stderr(&output).contains("damaged"), "{}", stderr(&output));
+    assert!(
+        std::fs::read(&cut).unwrap() == bytes,
+        "the file was changed"
+    );
 }
 
 /// How many samples the store holds.
@@ -1024,6 +1042,30 @@ fn a_sample_of_the_wrong_type_is_named_with_the_query_that_finds_it() {
     assert!(
         err.contains("a sample's `at` holds a real number")
             && err.contains("SELECT rowid, * FROM samples WHERE typeof(at) NOT IN ('integer')"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_store_another_run_keeps_from_being_read_is_a_warning_and_nothing_else() {
+    let world = World::standard();
+    ten_days_to_full(&world);
+    let path = default_store(&world);
+    // A writer in the middle of its commit (rollback journal): nobody may read for now.
+    let holder = Connection::open(&path).unwrap();
+    holder
+        .execute_batch(
+            "BEGIN EXCLUSIVE;
+             INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
+        )
+        .unwrap();
+    let output = world.run(&["-o", "json"]);
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_like_no_history(&world, &output, &path);
+    let err = stderr(&output);
+    assert!(
+        err.contains("was kept locked by another run for more than 4 seconds")
+            && err.contains("could not be read"),
         "{err}"
     );
 }

@@ -948,11 +948,20 @@ fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
         let probe = scope.spawn(|| exporter.get("/probe?profile=otc"));
         // Once its queries are answered, the probe waits up to 4 seconds for the lock; the
         // exporter answers other requests meanwhile.
+        let limit = Instant::now() + Duration::from_secs(10);
         while world.fake.requests().len() == before {
+            assert!(Instant::now() < limit, "the probe never queried the cloud");
             std::thread::sleep(Duration::from_millis(10));
         }
         std::thread::sleep(Duration::from_millis(300));
+        // Answered at once, not after the probe's 4-second wait for the lock.
+        let asked = Instant::now();
         assert_eq!(exporter.get("/-/healthy").status, 200);
+        assert!(
+            asked.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            asked.elapsed()
+        );
         assert!(
             !probe.is_finished(),
             "the health check was answered while the probe waited for the history"
