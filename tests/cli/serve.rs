@@ -972,6 +972,33 @@ fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
     });
 }
 
+#[test]
+fn a_probe_answers_by_its_deadline_while_the_history_waits_for_a_lock() {
+    let world = World::standard();
+    let config = world.standard_config("");
+    let store = world.dir.path().join("probes.sqlite");
+    let exporter = Exporter::start(&world, &config, &["--history", store.to_str().unwrap()]);
+    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
+    let holder = rusqlite::Connection::open(&store).unwrap();
+    holder
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
+        )
+        .unwrap();
+    // A scrape timeout of 1.5 s leaves the probe 1 s; the history would wait 4 s for the lock.
+    let asked = Instant::now();
+    let reply = exporter.get_with(
+        "/probe?profile=otc",
+        &[("X-Prometheus-Scrape-Timeout-Seconds", "1.5")],
+    );
+    let took = asked.elapsed();
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(reply.status, 200);
+    assert!(took < Duration::from_secs(3), "answered after {took:?}");
+    assert!(reply.body.contains("headroom_quota_used"), "{}", reply.body);
+}
+
 #[cfg(unix)]
 #[test]
 fn sighup_reloads_and_forgets_recent_results() {
