@@ -928,14 +928,13 @@ fn probes_record_the_history_and_a_reload_keeps_history_flags() {
     assert_eq!(stored_samples(&default_store), first);
 }
 
-#[test]
-fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
-    let world = World::standard();
+/// An exporter recording into a store of its own, written once already, and another run that
+/// is writing that store now: it keeps it locked until it is rolled back.
+fn exporter_and_a_locked_history(world: &World) -> (Exporter, rusqlite::Connection) {
     let config = world.standard_config("");
     let store = world.dir.path().join("probes.sqlite");
-    let exporter = Exporter::start(&world, &config, &["--history", store.to_str().unwrap()]);
+    let exporter = Exporter::start(world, &config, &["--history", store.to_str().unwrap()]);
     assert_eq!(exporter.get("/probe?profile=hw").status, 200);
-    // Another run writes the store and keeps it locked for a while.
     let holder = rusqlite::Connection::open(&store).unwrap();
     holder
         .execute_batch(
@@ -943,6 +942,13 @@ fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
              INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
         )
         .unwrap();
+    (exporter, holder)
+}
+
+#[test]
+fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
+    let world = World::standard();
+    let (exporter, holder) = exporter_and_a_locked_history(&world);
     let before = world.fake.requests().len();
     std::thread::scope(|scope| {
         let probe = scope.spawn(|| exporter.get("/probe?profile=otc"));
@@ -975,17 +981,7 @@ fn a_probe_waiting_for_a_locked_history_does_not_hold_up_other_requests() {
 #[test]
 fn a_probe_answers_by_its_deadline_while_the_history_waits_for_a_lock() {
     let world = World::standard();
-    let config = world.standard_config("");
-    let store = world.dir.path().join("probes.sqlite");
-    let exporter = Exporter::start(&world, &config, &["--history", store.to_str().unwrap()]);
-    assert_eq!(exporter.get("/probe?profile=hw").status, 200);
-    let holder = rusqlite::Connection::open(&store).unwrap();
-    holder
-        .execute_batch(
-            "BEGIN IMMEDIATE;
-             INSERT INTO samples VALUES (0, 'x', 'otc', 'x', 'x', 'x', 1, 1, NULL);",
-        )
-        .unwrap();
+    let (exporter, holder) = exporter_and_a_locked_history(&world);
     // A scrape timeout of 1.5 s leaves the probe 1 s; the history would wait 4 s for the lock.
     let asked = Instant::now();
     let reply = exporter.get_with(
