@@ -9,7 +9,7 @@ use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::commands::{AppError, CommandResult};
 use crate::config::{self, HistorySettings, wildcard_match};
 use crate::exit::ExitCode;
-use crate::history::store::Detail;
+use crate::history::store::{Detail, Failure};
 use crate::history::{Key, Problem, Sample, Store, forecast, problem_line};
 use crate::output::history::{self as render, KeyHistory};
 use crate::printer::Printer;
@@ -40,7 +40,7 @@ pub fn run(printer: &Printer, args: &HistoryArgs, settings: &HistorySettings) ->
     let histories = if path.exists() {
         let store = Store::open_read_only(&path).map_err(|problem| unusable(&path, &problem))?;
         read(&store, args, from, now, format != HistoryFormat::Table)
-            .map_err(|e| AppError::Other(format!("history {}: {e}", path.display())))?
+            .map_err(|error| read_failure(&path, error))?
     } else {
         Vec::new()
     };
@@ -72,8 +72,20 @@ fn unusable(path: &Path, problem: &Problem) -> AppError {
                 "",
             )
             .replace(", so this run was not recorded", "")
+            .replace(" and this run was not recorded", "")
             .replace("; this run was not recorded", ""),
     )
+}
+
+/// A store that opened but could not be read through, said as a check says it.
+fn read_failure(path: &Path, error: rusqlite::Error) -> AppError {
+    match Failure::from(error) {
+        Failure::Damaged(problem) => unusable(path, &problem),
+        Failure::Busy => unusable(path, &Problem::Busy),
+        Failure::Refused(reason) => {
+            AppError::Other(format!("history {}: {reason}", path.display()))
+        }
+    }
 }
 
 fn empty_message(path: &Path, args: &HistoryArgs, enabled: bool) -> String {
