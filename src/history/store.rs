@@ -622,15 +622,15 @@ impl Store {
             problem => Failure::Damaged(problem),
         })?;
         let check_first = match header {
-            // Switching to WAL rewrites the header: a store made elsewhere is checked whole
-            // first, once, so that a damaged one is left exactly as it was.
-            Header::Sqlite { in_wal: false, .. } => shape.has_samples,
             // A file cut short beside a log left by a crash would look the same as one
             // another run is still copying its log into: checked before anything is written.
             Header::Sqlite {
                 size_unconfirmed: true,
                 ..
             } => true,
+            // Switching to WAL rewrites the header: a store made elsewhere is checked whole
+            // first, once, so that a damaged one is left exactly as it was.
+            Header::Sqlite { in_wal: false, .. } => shape.has_samples,
             _ => false,
         };
         if check_first {
