@@ -88,12 +88,7 @@ fn own_schema() -> String {
              AND service = {row}.service AND resource = {row}.resource)"
         )
     };
-    let ratio = |row: &str| {
-        format!(
-            "(CASE WHEN {row}.quota_limit IS NULL THEN NULL WHEN {row}.quota_limit > 0 \
-             THEN 1.0 * {row}.used / {row}.quota_limit ELSE 1.0 END)"
-        )
-    };
+    let ratio = |row: &str| ratio_sql(&format!("{row}."));
     let add = |table: &str, size: i64| {
         let x = format!("(new.at % {size})");
         format!(
@@ -273,6 +268,14 @@ fn max_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// [`ratio`] in SQL, over the columns of `row` (`"new."`, `"s."`, or `""`).
+fn ratio_sql(row: &str) -> String {
+    format!(
+        "(CASE WHEN {row}quota_limit IS NULL THEN NULL WHEN {row}quota_limit > 0 \
+         THEN 1.0 * {row}used / {row}quota_limit ELSE 1.0 END)"
+    )
 }
 
 pub fn ratio(used: f64, limit: Option<f64>) -> Option<f64> {
@@ -990,12 +993,12 @@ impl Store {
         if !dirty.is_empty() {
             // A bucket lost its lowest or highest sample: those come from the samples
             // themselves (old, thinned days: one sample a day).
-            let mut exact = self.conn.prepare_cached(
-                "SELECT min(used), max(used), max(CASE WHEN quota_limit IS NULL THEN NULL
-                   WHEN quota_limit > 0 THEN 1.0 * used / quota_limit ELSE 1.0 END), min(at)
+            let mut exact = self.conn.prepare_cached(&format!(
+                "SELECT min(used), max(used), max({}), min(at)
                  FROM samples WHERE profile = ?1 AND region = ?2 AND service = ?3
                    AND resource = ?4 AND at >= ?5 AND at < ?6",
-            )?;
+                ratio_sql("")
+            ))?;
             for (id, start) in dirty {
                 let key = ids[&id];
                 let (lowest, highest, ratio, first) = exact.query_row(
@@ -1150,12 +1153,12 @@ impl Store {
         }
         drop(rows);
         if !dirty.is_empty() {
-            let mut exact = self.conn.prepare_cached(
-                "SELECT max(CASE WHEN quota_limit IS NULL THEN NULL
-                   WHEN quota_limit > 0 THEN 1.0 * used / quota_limit ELSE 1.0 END)
+            let mut exact = self.conn.prepare_cached(&format!(
+                "SELECT max({})
                  FROM samples WHERE profile = ?1 AND region = ?2 AND service = ?3
                    AND resource = ?4 AND at >= ?5 AND at < ?6",
-            )?;
+                ratio_sql("")
+            ))?;
             for (key, start, index) in dirty {
                 let value: Option<f64> = exact.query_row(
                     params![
@@ -1180,26 +1183,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO samples
-                   (at, profile, provider, region, service, resource, used, quota_limit, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (at, sample) in samples {
-                insert.execute(params![
-                    at,
-                    sample.key.profile,
-                    sample.provider,
-                    sample.key.region,
-                    sample.key.service,
-                    sample.key.resource,
-                    sample.used,
-                    sample.limit,
-                    sample.status,
-                ])?;
-            }
-        }
+        insert_samples(&tx, samples.iter().map(|(at, sample)| (*at, sample)))?;
         tx.commit()?;
         Ok(())
     }
@@ -1220,26 +1204,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO samples
-                   (at, profile, provider, region, service, resource, used, quota_limit, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for sample in samples {
-                insert.execute(params![
-                    at,
-                    sample.key.profile,
-                    sample.provider,
-                    sample.key.region,
-                    sample.key.service,
-                    sample.key.resource,
-                    sample.used,
-                    sample.limit,
-                    sample.status,
-                ])?;
-            }
-        }
+        insert_samples(&tx, samples.iter().map(|sample| (at, sample)))?;
         let inserted = started.elapsed();
         retain(&tx, at, keep)?;
         let retained = started.elapsed();
@@ -1255,6 +1220,32 @@ impl Store {
         });
         Ok(())
     }
+}
+
+/// Appends samples through the public table (its triggers keep headroom's sums).
+fn insert_samples<'a>(
+    conn: &Connection,
+    samples: impl Iterator<Item = (i64, &'a NewSample<'a>)>,
+) -> rusqlite::Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO samples
+           (at, profile, provider, region, service, resource, used, quota_limit, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (at, sample) in samples {
+        insert.execute(params![
+            at,
+            sample.key.profile,
+            sample.provider,
+            sample.key.region,
+            sample.key.service,
+            sample.key.resource,
+            sample.used,
+            sample.limit,
+            sample.status,
+        ])?;
+    }
+    Ok(())
 }
 
 /// A key's four names as one string, each after its length, so that no two keys give the
@@ -1356,12 +1347,12 @@ fn migrate(conn: &Connection, had_samples: bool) -> Result<(), Failure> {
                      SELECT s.at / {size}, k.id, count(*), sum(s.at % {size}),
                        sum((s.at % {size}) * (s.at % {size})), sum(s.used),
                        sum((s.at % {size}) * s.used), min(s.used), max(s.used),
-                       max(CASE WHEN s.quota_limit IS NULL THEN NULL WHEN s.quota_limit > 0
-                         THEN 1.0 * s.used / s.quota_limit ELSE 1.0 END), min(s.at)
+                       max({ratio}), min(s.at)
                      FROM samples s JOIN headroom_keys k ON k.profile = s.profile
                        AND k.region = s.region AND k.service = s.service
                        AND k.resource = s.resource
-                     GROUP BY s.at / {size}, k.id"
+                     GROUP BY s.at / {size}, k.id",
+                    ratio = ratio_sql("s.")
                 ))?;
             }
         }
