@@ -466,36 +466,28 @@ impl Engine {
         key: &str,
         default: &str,
     ) -> Result<reqwest::Url, Failure> {
-        let mut current = profile;
-        for _ in 0..=crate::config::MAX_HOPS {
-            if let Some(url) = current.endpoints.get(key) {
-                return Ok(url.clone());
-            }
-            match current
+        match self.chain(profile).find_map(|p| p.endpoints.get(key)) {
+            Some(url) => Ok(url.clone()),
+            None => endpoint(profile, key, default),
+        }
+    }
+
+    /// `profile`, then the profile it assumes from, and so on to the one with a long-term
+    /// key. The config refuses cycles and long chains; the bound only makes a loop impossible.
+    fn chain<'a>(&'a self, profile: &'a Profile) -> impl Iterator<Item = &'a Profile> + 'a {
+        std::iter::successors(Some(profile), |current| {
+            current
                 .assume
                 .as_ref()
                 .and_then(|a| self.profiles.get(&a.source))
-            {
-                Some(source) => current = source,
-                None => break,
-            }
-        }
-        endpoint(profile, key, default)
+                .map(|source| &**source)
+        })
+        .take(crate::config::MAX_HOPS + 2)
     }
 
     /// The long-term access key at the root of `profile`'s chain of sources.
     fn base_key(&self, profile: &Profile) -> String {
-        let mut current = profile;
-        for _ in 0..=crate::config::MAX_HOPS {
-            match current
-                .assume
-                .as_ref()
-                .and_then(|a| self.profiles.get(&a.source))
-            {
-                Some(source) => current = source,
-                None => break,
-            }
-        }
+        let current = self.chain(profile).last().unwrap_or(profile);
         current
             .credentials
             .as_ref()
