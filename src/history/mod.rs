@@ -150,7 +150,8 @@ pub fn apply_now(
     };
     let window = i64::try_from(forecast_window.as_secs()).unwrap_or(i64::MAX);
     let opened = started.elapsed();
-    let updated = match with_history(&store, rows, now, window) {
+    let keys: Vec<Key> = rows.iter().map(key_of).collect();
+    let updated = match with_history(&store, rows, &keys, now, window) {
         Ok(updated) => updated,
         Err(failure) => {
             printer.problem(&failure_line(&path, &failure));
@@ -161,9 +162,9 @@ pub fn apply_now(
     let written = if let Some(read_only) = store.read_only() {
         Err(read_only.clone().into())
     } else {
-        let samples: Vec<(Key, &QuotaRow)> = updated.iter().map(|r| (key_of(r), r)).collect();
-        let samples: Vec<NewSample<'_>> = samples
+        let samples: Vec<NewSample<'_>> = keys
             .iter()
+            .zip(&updated)
             .map(|(key, row)| NewSample {
                 key,
                 provider: row.provider.as_str(),
@@ -232,18 +233,18 @@ fn failure_line(path: &Path, failure: &Failure) -> String {
 }
 
 /// The rows with their trends, limit changes and `changed` flags, from the store's samples
-/// and this run's own (at `now`).
+/// and this run's own (at `now`); `keys` are the rows' keys, in their order.
 fn with_history(
     store: &Store,
     rows: &[QuotaRow],
+    keys: &[Key],
     now: i64,
     window: i64,
 ) -> Result<Vec<QuotaRow>, Failure> {
-    let keys: Vec<Key> = rows.iter().map(key_of).collect();
     let wanted: HashSet<Key> = keys.iter().cloned().collect();
     let from = now.saturating_sub(window);
     let started = std::time::Instant::now();
-    let previous = store.latest(&keys, now)?;
+    let previous = store.latest(keys, now)?;
     let latest_ms = started.elapsed().as_millis();
     let stats = store.range_stats(from, now + 1, now, Some(&wanted), store::Detail::Trend)?;
     crate::log::log(3, || {
@@ -253,7 +254,7 @@ fn with_history(
         )
     });
     let mut updated = rows.to_vec();
-    for (row, key) in updated.iter_mut().zip(&keys) {
+    for (row, key) in updated.iter_mut().zip(keys) {
         let mut moments = stats.get(key).map(|s| s.moments).unwrap_or_default();
         moments.add(0.0, row.used.value());
         let first_at = stats
