@@ -10,7 +10,7 @@ use crate::commands::{AppError, CommandResult};
 use crate::config::{self, HistorySettings, wildcard_match};
 use crate::exit::ExitCode;
 use crate::history::store::{Detail, Failure};
-use crate::history::{Key, Problem, Sample, Store, forecast, problem_line};
+use crate::history::{Key, Problem, Sample, Store, forecast, problem_text};
 use crate::output::history::{self as render, KeyHistory};
 use crate::printer::Printer;
 use crate::quota::{Amount, Provider};
@@ -63,18 +63,7 @@ pub fn run(printer: &Printer, args: &HistoryArgs, settings: &HistorySettings) ->
 }
 
 fn unusable(path: &Path, problem: &Problem) -> AppError {
-    let line = problem_line(path, problem);
-    AppError::Other(
-        line.strip_prefix("warning: ")
-            .unwrap_or(&line)
-            .replace(
-                ", so it was left as it is and this run was not recorded",
-                "",
-            )
-            .replace(", so this run was not recorded", "")
-            .replace(" and this run was not recorded", "")
-            .replace("; this run was not recorded", ""),
-    )
+    AppError::Other(problem_text(path, problem, false))
 }
 
 /// A store that opened but could not be read through, said as a check says it.

@@ -40,40 +40,59 @@ const FIX: &str = "move it away (headroom then starts a new history there), poin
 
 /// The one `warning:` line for a store that cannot be used at all this run.
 pub fn problem_line(file: &Path, problem: &Problem) -> String {
+    format!("warning: {}", problem_text(file, problem, true))
+}
+
+/// What is wrong with the store and what to do; `recording`: said by a run that meant to
+/// record (and so says it did not), rather than by one that only reads.
+pub fn problem_text(file: &Path, problem: &Problem, recording: bool) -> String {
     let path = file.display();
+    let (left_as_it_is, not_recorded) = if recording {
+        (
+            ", so it was left as it is and this run was not recorded",
+            ", so this run was not recorded",
+        )
+    } else {
+        ("", "")
+    };
     match problem {
-        Problem::Busy => busy_line(
+        Problem::Busy => busy_text(
             file,
-            "so it could not be read and this run was not recorded",
+            if recording {
+                "so it could not be read and this run was not recorded"
+            } else {
+                "so it could not be read"
+            },
         ),
         Problem::Folder(folder, error) => format!(
-            "warning: history: cannot create the folder {} ({error}), so this run was not \
-             recorded; create it, point `history.path` or --history elsewhere, or turn the \
-             history off with --no-history",
+            "history: cannot create the folder {} ({error}){not_recorded}; create it, point \
+             `history.path` or --history elsewhere, or turn the history off with --no-history",
             folder.display()
         ),
         Problem::Unopenable(message) => format!(
-            "warning: history {path}: {message}; this run was not recorded; point \
-             `history.path` or --history elsewhere, or turn the history off with --no-history"
+            "history {path}: {message}{}; point `history.path` or --history elsewhere, or turn \
+             the history off with --no-history",
+            if recording {
+                "; this run was not recorded"
+            } else {
+                ""
+            }
         ),
-        Problem::NotADatabase => format!(
-            "warning: history {path} is not a SQLite database, so it was left as it is and \
-             this run was not recorded; {FIX}"
-        ),
-        Problem::Corrupt(detail) => format!(
-            "warning: history {path} is damaged ({detail}), so it was left as it is and this \
-             run was not recorded; {FIX}"
-        ),
+        Problem::NotADatabase => {
+            format!("history {path} is not a SQLite database{left_as_it_is}; {FIX}")
+        }
+        Problem::Corrupt(detail) => {
+            format!("history {path} is damaged ({detail}){left_as_it_is}; {FIX}")
+        }
         Problem::Newer(version) => format!(
-            "warning: history {path} has schema version {version}, newer than this headroom \
-             knows ({}), so it was left as it is and this run was not recorded; upgrade \
-             headroom, or point `history.path` or --history elsewhere",
+            "history {path} has schema version {version}, newer than this headroom knows \
+             ({}){left_as_it_is}; upgrade headroom, or point `history.path` or --history \
+             elsewhere",
             store::SCHEMA_VERSION
         ),
         Problem::Foreign(detail) => format!(
-            "warning: history {path} is a SQLite database but not a headroom history ({detail}), \
-             so it was left as it is and this run was not recorded; point `history.path` or \
-             --history elsewhere"
+            "history {path} is a SQLite database but not a headroom history \
+             ({detail}){left_as_it_is}; point `history.path` or --history elsewhere"
         ),
     }
 }
@@ -207,8 +226,12 @@ pub fn apply_now(
 
 /// The warning for a store that another run kept locked.
 fn busy_line(path: &Path, consequence: &str) -> String {
+    format!("warning: {}", busy_text(path, consequence))
+}
+
+fn busy_text(path: &Path, consequence: &str) -> String {
     format!(
-        "warning: history {} was kept locked by another run for more than {} seconds, {consequence}; \
+        "history {} was kept locked by another run for more than {} seconds, {consequence}; \
          this passes when that run ends (it may be the first run on a large store filled \
          elsewhere, which builds headroom's tables once and can take minutes)",
         path.display(),
